@@ -4,7 +4,7 @@
     ├── InvalidInput              bad input; names the field and what was expected (HTTP 400/422)
     │   └── MarkingError          a security marking that does not parse or validate
     ├── NotFound                  missing *or* not visible to the caller: the same answer (HTTP 404)
-    ├── Forbidden                 an action the caller may not take on something they may see (HTTP 403)
+    ├── Forbidden                 may see it, but may not take this action (HTTP 403)
     ├── Conflict                  the request contradicts current state (HTTP 409)
     └── Unauthenticated           no valid session or token (HTTP 401)
 
