@@ -1,0 +1,38 @@
+"""A hand-written Directory for testing authentication without the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bcm.auth.directory import Identity
+from bcm.domain.audit import AuditEntry
+
+
+@dataclass
+class FakeDirectory:
+    """People by login, a settable standing, and the audit entries received."""
+
+    people: dict[str, Identity] = field(default_factory=dict)
+    barred: dict[str, str] = field(default_factory=dict)
+    entries: list[AuditEntry] = field(default_factory=list)
+
+    def add(self, login: str, *, operator: bool = False) -> Identity:
+        who = Identity(f"id-{login}", login, operator)
+        self.people[login] = who
+        return who
+
+    def identity_by_login(self, login: str) -> Identity | None:
+        return self.people.get(login)
+
+    def identity(self, person_id: str) -> Identity | None:
+        return next((p for p in self.people.values() if p.person_id == person_id), None)
+
+    def standing(self, person_id: str, now: datetime) -> str | None:
+        return self.barred.get(person_id)
+
+    def audit(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    def actions(self) -> list[str]:
+        return [entry.action for entry in self.entries]

@@ -1,0 +1,222 @@
+"""Authentication state on a real SQLite file, a fake clock and a hand-written directory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from bcm.auth import totp
+from bcm.auth.authenticator import (
+    Authenticator,
+    AuthSettings,
+    LoginThrottled,
+    SecondFactorRequired,
+)
+from bcm.auth.passwords import CHEAP, Passwords
+from bcm.auth.policy import LockoutPolicy, SessionPolicy
+from bcm.auth.ratelimit import FailureRateLimit
+from bcm.auth.store import AuthStore
+from bcm.auth.tokens import Scope
+from bcm.domain.clock import FakeClock
+from bcm.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from tests.web.fakes import FakeDirectory
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def directory() -> FakeDirectory:
+    return FakeDirectory()
+
+
+@pytest.fixture
+def auth(tmp_path: Path, clock: FakeClock, directory: FakeDirectory) -> Authenticator:
+    store = AuthStore(create_engine(f"sqlite:///{tmp_path / 'auth.db'}"))
+    store.create_tables()
+    settings = AuthSettings(
+        sessions=SessionPolicy(idle=timedelta(minutes=30), absolute=timedelta(hours=8)),
+        lockout=LockoutPolicy(max_failures=3, window=timedelta(minutes=10)),
+    )
+    authenticator = Authenticator(
+        store,
+        directory,
+        clock,
+        passwords=Passwords(CHEAP),
+        settings=settings,
+        rate_limit=FailureRateLimit(clock, limit=100),
+    )
+    for login in ("ito", "smith"):
+        who = directory.add(login, operator=login == "smith")
+        authenticator.set_password(who.person_id, PASSWORD)
+    return authenticator
+
+
+def test_login_opens_a_session_that_authenticates(auth: Authenticator) -> None:
+    secret, principal = auth.login("ito", PASSWORD, address="a")
+    assert principal.login == "ito"
+    assert auth.authenticate_session(secret).person_id == "id-ito"
+    assert "login.succeeded" in auth.directory.actions()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("login", "password"), [("ito", "wrong password!"), ("nobody", PASSWORD)])
+def test_wrong_password_and_unknown_login_get_the_same_answer(
+    auth: Authenticator, directory: FakeDirectory, login: str, password: str
+) -> None:
+    with pytest.raises(Unauthenticated, match=r"^login failed$"):
+        auth.login(login, password, address="a")
+    assert directory.actions()[-1] == "login.failed"
+
+
+def test_session_idle_and_absolute_expiry(auth: Authenticator, clock: FakeClock) -> None:
+    secret, _ = auth.login("ito", PASSWORD)
+    clock.advance(timedelta(minutes=29))
+    auth.authenticate_session(secret)  # use keeps it alive
+    clock.advance(timedelta(minutes=29))
+    auth.authenticate_session(secret)
+    clock.advance(timedelta(minutes=31))
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_session(secret)
+
+    secret, _ = auth.login("ito", PASSWORD)
+    for _ in range(16):  # used every 29 minutes, never idle: alive until 7 h 44 min
+        clock.advance(timedelta(minutes=29))
+        auth.authenticate_session(secret)
+    clock.advance(timedelta(minutes=16))  # 8 hours after login
+    with pytest.raises(Unauthenticated, match="expired"):
+        auth.authenticate_session(secret)
+
+
+def test_logout_ends_the_session(auth: Authenticator) -> None:
+    secret, principal = auth.login("ito", PASSWORD)
+    auth.logout(principal, secret)
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_session(secret)
+
+
+def test_lockout_refuses_even_the_right_password_until_it_expires(
+    auth: Authenticator, clock: FakeClock, directory: FakeDirectory
+) -> None:
+    for _ in range(3):
+        with pytest.raises(Unauthenticated):
+            auth.login("ito", "not the password")
+    assert directory.actions().count("login.locked") == 1
+    with pytest.raises(Unauthenticated, match=r"^login failed$"):
+        auth.login("ito", PASSWORD)
+    clock.advance(timedelta(minutes=16))
+    _secret, principal = auth.login("ito", PASSWORD)
+    assert principal.login == "ito"
+    assert auth.store.account("id-ito").failures.failures == 0  # type: ignore[union-attr]
+
+
+def test_rate_limit_per_address(auth: Authenticator, clock: FakeClock) -> None:
+    auth.rate_limit = FailureRateLimit(clock, limit=2)
+    for login in ("a", "b"):
+        with pytest.raises(Unauthenticated):
+            auth.login(login, PASSWORD, address="10.1.1.1")
+    with pytest.raises(LoginThrottled):
+        auth.login("ito", PASSWORD, address="10.1.1.1")
+    auth.login("ito", PASSWORD, address="10.1.1.2")
+
+
+def test_totp_required_once_enrolled_and_not_replayable(
+    auth: Authenticator, clock: FakeClock
+) -> None:
+    _, principal = auth.login("ito", PASSWORD)
+    secret, uri = auth.begin_totp(principal)
+    assert secret in uri
+    with pytest.raises(InvalidInput):
+        auth.confirm_totp(principal, "000000" if totp.totp(secret, 0) != "000000" else "111111")
+    auth.confirm_totp(principal, totp.totp(secret, clock.now().timestamp()))
+    clock.advance(timedelta(seconds=30))
+    with pytest.raises(SecondFactorRequired):
+        auth.login("ito", PASSWORD)
+    code = totp.totp(secret, clock.now().timestamp())
+    auth.login("ito", PASSWORD, code=code)
+    with pytest.raises(Unauthenticated, match=r"^login failed$"):
+        auth.login("ito", PASSWORD, code=code)  # replayed within its window
+    clock.advance(timedelta(seconds=30))
+    with pytest.raises(Unauthenticated):
+        auth.login("ito", PASSWORD, code="12345x")
+
+
+def test_token_scopes_expiry_and_revocation(auth: Authenticator, clock: FakeClock) -> None:
+    _, principal = auth.login("ito", PASSWORD)
+    new = auth.create_token(
+        principal,
+        name="sensor",
+        scopes=frozenset({Scope.ITEMS_WRITE}),
+        lifetime=timedelta(days=1),
+    )
+    caller = auth.authenticate_token(new.secret)
+    assert caller.may(Scope.ITEMS_WRITE)
+    assert not caller.may(Scope.ITEMS_READ)
+    assert [t.id for t in auth.tokens(principal)] == [new.token.id]
+    clock.advance(timedelta(days=1))
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_token(new.secret)
+
+    other = auth.create_token(principal, name="x", scopes=frozenset({Scope.ITEMS_READ}))
+    auth.revoke_token(principal, other.token.id)
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_token(other.secret)
+    with pytest.raises(NotFound):
+        auth.revoke_token(principal, other.token.id)
+
+
+def test_token_cannot_mint_tokens_and_metrics_scope_is_for_operators(
+    auth: Authenticator,
+) -> None:
+    _, principal = auth.login("ito", PASSWORD)
+    with pytest.raises(Forbidden):
+        auth.create_token(principal, name="m", scopes=frozenset({Scope.METRICS_READ}))
+    new = auth.create_token(principal, name="t", scopes=frozenset({Scope.ITEMS_READ}))
+    with pytest.raises(Forbidden):
+        auth.create_token(
+            auth.authenticate_token(new.secret), name="t2", scopes=frozenset({Scope.ITEMS_READ})
+        )
+    _, operator = auth.login("smith", PASSWORD)
+    auth.create_token(operator, name="m", scopes=frozenset({Scope.METRICS_READ}))
+
+
+def test_token_use_is_audited_at_most_once_per_interval(
+    auth: Authenticator, directory: FakeDirectory, clock: FakeClock
+) -> None:
+    _, principal = auth.login("ito", PASSWORD)
+    new = auth.create_token(principal, name="t", scopes=frozenset({Scope.ITEMS_READ}))
+    for _ in range(5):
+        auth.authenticate_token(new.secret)
+    assert directory.actions().count("token.used") == 1
+    clock.advance(timedelta(minutes=2))
+    auth.authenticate_token(new.secret)
+    assert directory.actions().count("token.used") == 2
+
+
+@pytest.mark.parametrize("how", ["disable", "clearance"])
+def test_disabled_account_or_lost_standing_ends_sessions_and_tokens_at_once(
+    auth: Authenticator, directory: FakeDirectory, how: str
+) -> None:
+    secret, principal = auth.login("ito", PASSWORD)
+    token = auth.create_token(principal, name="t", scopes=frozenset({Scope.ITEMS_READ}))
+    if how == "disable":
+        auth.set_disabled("id-ito", True)
+    else:
+        directory.barred["id-ito"] = "clearance revoked"
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_session(secret)
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_token(token.secret)
+    assert "access.ended" in directory.actions()
+    directory.barred.clear()
+    auth.set_disabled("id-ito", False)
+    with pytest.raises(Unauthenticated):  # ended for good, not merely suspended
+        auth.authenticate_token(token.secret)
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_session(secret)
