@@ -1,0 +1,150 @@
+"""The telegram body: numbered, portion-marked paragraphs, headings, footer and signature.
+
+Input is the body's lines with page-continuation lines already removed (blank lines kept as
+""). Sub-items (``A. (U)``, ``1) (U)``) stay in their paragraph's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bcm.cables import lines as L
+from bcm.cables.marks import portion_of
+from bcm.cables.model import Paragraph
+
+
+@dataclass(slots=True)
+class Body:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+    signature: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _take_signature(lines: list[str], body: Body) -> None:
+    while lines and (not lines[-1].strip() or lines[-1].strip() in {".", "-"}):
+        lines.pop()
+    while lines and L.LONE_LEVEL.match(lines[-1]):
+        lines.pop()  # the classification repeated after the signature
+        while lines and not lines[-1].strip():
+            lines.pop()
+    if not lines:
+        return
+    last = lines[-1].strip()
+    if L.SIGNATURE.match(last) and len(last) <= 30 and not L.PARAGRAPH.match(last):
+        body.signature = last
+        lines.pop()
+        return
+    trailing = L.TRAILING_SIGNATURE.match(last)
+    if trailing and any(char.islower() for char in trailing[1]):
+        body.signature = trailing[2]  # "... for success. BROWNFIELD": signed on the last line
+        lines[-1] = trailing[1]
+
+
+def _take_footer(lines: list[str], body: Body) -> None:
+    last_paragraph = max(
+        (i for i, line in enumerate(lines) if L.PARAGRAPH.match(line)), default=-1
+    )
+    for index in range(last_paragraph + 1, len(lines)):
+        if L.FOOTER_RULE.match(lines[index]):
+            body.footer = [line.strip() for line in lines[index:] if line.strip()]
+            del lines[index:]
+            return
+
+
+def _heading_lines(lines: list[str]) -> set[int]:
+    """Indexes of rule lines and of the short lines a rule underlines or frames."""
+    headings: set[int] = set()
+    next_nonblank: int | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        if L.RULE.match(line):
+            headings.add(index)
+        elif next_nonblank is not None and L.RULE.match(lines[next_nonblank]):
+            before = lines[index - 1] if index else ""
+            if (not before.strip() or L.RULE.match(before) or index == 0) and not L.PARAGRAPH.match(
+                line
+            ):
+                headings.add(index)
+        next_nonblank = index
+    return headings
+
+
+@dataclass(slots=True)
+class _Open:
+    number: int | None
+    portion: str | None
+    heading: str | None
+    text: list[str] = field(default_factory=list)
+
+    def close(self) -> Paragraph:
+        while self.text and not self.text[-1]:
+            self.text.pop()
+        while self.text and not self.text[0]:
+            self.text.pop(0)
+        joined = "\n".join(self.text)
+        return Paragraph(self.number, self.portion, joined, self.heading)
+
+
+def _mark(rest: str, number: int | None, body: Body) -> tuple[str | None, str]:
+    """Split a leading portion mark off a paragraph's first line."""
+    if entire := L.ENTIRE_TEXT.match(rest):
+        portion = portion_of(f"({entire[1].upper()} - ENTIRE TEXT)")
+        if portion is not None:
+            return portion, rest
+    match = L.MARK.match(rest)
+    if match is None:
+        return None, rest
+    portion = portion_of(f"({match[1]})")
+    if portion is None:
+        where = f"paragraph {number}" if number is not None else "text"
+        body.warnings.append(f"{where}: portion mark ({match[1]}) not understood; kept in text")
+        return None, rest
+    return portion, match[2]
+
+
+def _paragraph_number(line: str, last: int | None) -> tuple[int, str] | None:
+    match = L.PARAGRAPH.match(line)
+    if match is None:
+        return None
+    number = int(match[1])
+    if number == 0 or (last is not None and not last < number <= last + 3):
+        return None
+    return number, match[2]
+
+
+def split_body(lines: list[str]) -> Body:
+    """Paragraphs, headings, footer and signature of the body lines."""
+    body = Body()
+    lines = [line.rstrip() for line in lines]
+    _take_signature(lines, body)
+    _take_footer(lines, body)
+    headings = _heading_lines(lines)
+    current: _Open | None = None
+    heading: list[str] = []
+    last: int | None = None
+    for index, line in enumerate(lines):
+        if index in headings:
+            if not L.RULE.match(line):
+                heading.append(line.strip())
+            continue
+        start = _paragraph_number(line, last) if line.lstrip()[:1].isdigit() else None
+        if start is None and current is not None and not (heading and line.strip()):
+            current.text.append(line.strip() if not line.strip() else line.rstrip())
+            continue
+        if start is None and not line.strip():
+            continue
+        if current is not None:
+            body.paragraphs.append(current.close())
+        number, rest = start if start is not None else (None, line.strip())
+        portion, rest = _mark(rest.strip(), number, body)
+        current = _Open(number, portion, "\n".join(heading) or None, [rest])
+        heading = []
+        last = number if number is not None else last
+    if current is not None:
+        body.paragraphs.append(current.close())
+    if heading:
+        body.paragraphs.append(Paragraph(None, None, "", "\n".join(heading)))
+    return body

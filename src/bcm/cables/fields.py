@@ -1,0 +1,213 @@
+"""Parsers for single fields of a telegram, each given the field's text without its label.
+
+Every function here is total: odd input gives an empty or partial value, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bcm.cables.model import ADDRESSEE_PRECEDENCES, Addressee, Reference
+from bcm.cables.posts import telegram_id
+
+_SPACES = re.compile(r"\s+")
+
+# --- addressees (FL7/FL8/FL9) -------------------------------------------------------------
+
+_PRECEDENCE_ALT = "|".join(ADDRESSEE_PRECEDENCES)
+_ADDRESSEE = re.compile(
+    r"^(?:(?P<ri>R[A-Z0-9]{3,7})\s*/\s*)?(?P<address>.*?)"
+    rf"(?:\s+(?P<precedence>{_PRECEDENCE_ALT}))?(?:\s+(?P<serial>\d{{4}}))?\s*$"
+)
+
+
+def parse_addressee(text: str) -> Addressee | None:
+    """``RUEHC/SECSTATE WASHDC IMMEDIATE 1087`` -> an Addressee; None when nothing is left."""
+    match = _ADDRESSEE.match(_SPACES.sub(" ", text.strip()))
+    if match is None or not match["address"]:
+        return None
+    return Addressee(
+        address=match["address"],
+        routing_indicator=match["ri"],
+        precedence=match["precedence"],
+        serial=match["serial"],
+    )
+
+
+# --- E.O. / declassification line -------------------------------------------------------------
+
+_EO = re.compile(r"^E\.?\s*O\.?\s*(?P<order>\d{3,5})?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_NA = re.compile(r"^N\s*/?\s*A\b\.?", re.IGNORECASE)
+_DECL = re.compile(r"^(?P<label>DECL\w*)\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
+
+
+def parse_eo_line(text: str) -> tuple[str | None, str | None, list[str]]:
+    """``E.O. 12958: DECL: 05/12/2018`` -> (order, declassify_on as written, warnings)."""
+    warnings: list[str] = []
+    match = _EO.match(text.strip())
+    if match is None:
+        return None, None, ["E.O. line not understood"]
+    order, rest = match["order"], match["rest"].strip()
+    if order is None:
+        warnings.append("E.O. line without an order number")
+    if not rest or _NA.match(rest):
+        return order, None, warnings
+    decl = _DECL.match(rest)
+    if decl is None:
+        return order, rest, warnings  # GDS 8/12/85, DNG: CO 12/31/2010, ...
+    if decl["label"].upper() != "DECL":
+        warnings.append(f"E.O. line: {decl['label']!r} read as DECL")
+    return order, decl["value"].strip() or None, warnings
+
+
+_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+_YMD = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
+
+
+def declassification_date(value: str | None) -> date | None:
+    """The date of a ``DECL:`` value (MM/DD/YYYY, YYYY/MM/DD, M/D/YY), None for an event."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if match := _YMD.match(value):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _MDY.match(value):
+            year = int(match[3])
+            year = year + 2000 if year < 100 else year
+            return date(year, int(match[1]), int(match[2]))
+    except ValueError:
+        return None
+    return None
+
+
+# --- TAGS ---------------------------------------------------------------------------------------
+
+_TAG_GROUP = re.compile(r"\(([^()]*)\)")
+_TAG_SPLIT = re.compile(r"[,\s]+")
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags in order, upper case, without repeats; ``OVIP (NAME, GIVEN)`` keeps the name whole."""
+    tags: list[str] = []
+    for part_index, part in enumerate(_TAG_GROUP.split(text)):
+        if part_index % 2:  # inside parentheses: one person's name
+            candidates = [_SPACES.sub(" ", part.strip().upper())]
+        else:
+            candidates = [token.upper() for token in _TAG_SPLIT.split(part)]
+        tags.extend(tag for tag in candidates if tag and tag not in tags)
+    return tuple(tags)
+
+
+# --- Classified By ------------------------------------------------------------------------------
+
+_SECTION_NO = re.compile(r"\b1\s?\.\s?([245])(?![0-9])")
+_REASON_LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
+_TRAILING_NOISE = re.compile(
+    r"(?:[\s,;:(-]|\b(?:for|per|and|reasons?|reason\(s\)|reaons|re\s?a?\s?sons?|rea|"
+    r"E\.?\s?O\.?\s?12958|para)\b)+$",
+    re.IGNORECASE,
+)
+
+
+def parse_classified_by(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """``James P. Zumwalt, Charge d'Affaires, a.i.; reasons 1.4 (b/d)`` -> (who, reasons)."""
+    text = _SPACES.sub(" ", text).strip()
+    sections = list(_SECTION_NO.finditer(text))
+    head = text[: sections[0].start()] if sections else text
+    who = _TRAILING_NOISE.sub("", head).strip()
+    if who.endswith(".") and not re.search(r"\.\S+\.$", who):
+        who = who[:-1].rstrip()
+    reasons: list[str] = []
+    for index, section in enumerate(sections):
+        end = sections[index + 1].start() if index + 1 < len(sections) else len(text)
+        for letter in _REASON_LETTER.findall(text[section.end() : end]):
+            reason = f"1.{section[1]}({letter.lower()})"
+            if reason not in reasons:
+                reasons.append(reason)
+    return who or None, tuple(reasons)
+
+
+def render_reasons(reasons: tuple[str, ...]) -> str:
+    """``("1.4(b)", "1.4(d)")`` -> ``1.4 (b) and (d)``; several sections are listed in turn."""
+    groups: dict[str, list[str]] = {}
+    for reason in reasons:
+        section, _, letter = reason.partition("(")
+        groups.setdefault(section, []).append(f"({letter}")
+    parts = []
+    for section, letters in groups.items():
+        joined = letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " and " + letters[-1]
+        parts.append(f"{section} {joined}")
+    return ", ".join(parts)
+
+
+# --- REF ------------------------------------------------------------------------------------
+
+_REF_LABEL = re.compile(
+    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|[.):]|\s-\s))"
+)
+_NOT_POSTS = frozenset(
+    "REF REFS REFTEL REFERENCE AND E-MAIL EMAIL EMAILS E-MAILS MAIL TELCON TELCONS MEMO LETTER "
+    "SEPTEL PARA PARAGRAPH OF THE NOTAL CIRCULAR FAM FAH CA IIR TD OSC EUP PAGE SECTION CABLES "
+    "CABLE PREVIOUS UNCLASS DAILY REPORT OPS EXP.LIC. AT ON IN TO FOR FROM BY WITH DATED".split()
+)
+_CABLE = re.compile(
+    r"(?:(?P<year>\d{4}|\d{2})[\s-]?|'(?P<year2>\d{2})\s|\((?P<year3>\d{2})\)\s?)?"
+    r"(?P<post>[A-Z][A-Z'.-]*[A-Z](?:\s[A-Z][A-Z'.-]*[A-Z]){0,3}|[A-Z]{2})"
+    r"(?:\s?\(\w\))?[\s:,-]\s?#?(?P<number>[0O]?\d{1,7})(?![\d/:.]\d)"
+    r"(?:\s?\((?P<year4>\d{2})\)|-(?P<year5>\d{2})\b|/(?P<year6>\d{2})\b)?"
+)
+
+
+def _cable_id(text: str, default_year: int | None) -> str | None:
+    """The first telegram cited in one reference item, canonicalised."""
+    for match in _CABLE.finditer(text.upper()):
+        post = match["post"]
+        words = post.split()
+        while words and words[0] in _NOT_POSTS:
+            words.pop(0)
+        if not words or any(word in _NOT_POSTS for word in words):
+            continue
+        year_text = next(
+            (match[g] for g in ("year", "year2", "year3", "year4", "year5", "year6") if match[g]),
+            None,
+        )
+        year = int(year_text) if year_text else default_year
+        if year is None:
+            return None
+        return telegram_id(year, "".join(words), int(match["number"].replace("O", "0")))
+    return None
+
+
+def _split_labelled(text: str) -> list[tuple[str | None, str]]:
+    """Split ``A. X B) Y`` into labelled items; labels must run A, B, C... (repeats allowed)."""
+    items: list[tuple[str | None, str]] = []
+    expected, start, label = "A", 0, None
+    for match in _REF_LABEL.finditer(text):
+        letter = match["p"] or match["b"] or match["d"]
+        if letter == expected:
+            if label is not None or text[start : match.start()].strip():
+                items.append((label, text[start : match.start()]))
+            label, start = letter, match.end()
+            expected = chr(ord(letter) + 1)
+        elif letter == label and not text[start : match.start()].strip():
+            start = match.end()  # "A. A) STATE 123": the label written twice
+    items.append((label, text[start:]))
+    if items[0][0] is None and len(items) == 1:
+        return [(None, part) for part in text.split(";")]
+    return items
+
+
+_REF_PREFIX = re.compile(r"^(?:REF(?:ERENCE)?S?\b\s*:?\s*(?:[A-Z][.:]?\s)?)+", re.IGNORECASE)
+
+
+def parse_references(text: str, year: int | None) -> tuple[Reference, ...]:
+    """The REF list: one Reference per labelled item, ``id`` when the item cites a telegram."""
+    text = _SPACES.sub(" ", text.replace("¶", " ")).strip()
+    references = []
+    for label, item in _split_labelled(text):
+        body = _REF_PREFIX.sub("", item.strip(" ;,")).strip(" ;,")
+        if body:
+            references.append(Reference(label, body, _cable_id(body, year)))
+    return tuple(references)

@@ -1,0 +1,162 @@
+"""The ACP-127 header: format lines FL1-FL9 (reference §2), tolerant of missing lines.
+
+``HeaderReader`` is fed one line at a time and says whether the line belonged to the header;
+the caller decides where the telegram text starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from bcm.cables.fields import parse_addressee
+from bcm.cables.model import PRECEDENCE_WORDS, Addressee, Header
+from bcm.cables.posts import century_year
+
+FL1 = re.compile(r"^VZCZC[A-Z0-9]{3,}$")
+FL2 = re.compile(r"^(ZZ|OO|PP|RR|YY)((?:\s+R[A-Z0-9]{3,7})*)$")
+FL2_MORE = re.compile(r"^R[A-Z0-9]{3,7}(?:\s+R[A-Z0-9]{3,7})*$")
+FL3 = re.compile(r"^DE\s+(R[A-Z0-9]{3,7})\s+#?(\d{1,5})(?:/(\d{1,3}))?\s+(\d{7})\b\s*(.*)$")
+FL4 = re.compile(r"^ZN[RY]\s+([UCSTR])\1{2,5}\b")
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+FL5 = re.compile(
+    r"^([ZOPRY])(?:\s+([ZOPRY]))?\s+(\d{2})(\d{2})(\d{2})Z\s+"
+    rf"({'|'.join(_MONTHS)})\s+(\d{{2}})\b\s*(.*)$",
+    re.IGNORECASE,
+)
+FM = re.compile(r"^FM\s+(.+)$")
+LIST_START = re.compile(r"^(TO|INFO|XMT)(?:\s+|/|$)(.*)$")
+PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
+
+
+@dataclass(slots=True)
+class HeaderReader:
+    """Accumulates header lines; ``feed`` returns False for a line that is not header."""
+
+    warnings: list[str] = field(default_factory=list)
+    header: Header = field(default_factory=Header)
+    seen_format_line: bool = False
+    precedence: str | None = None
+    info_precedence: str | None = None
+    when: datetime | None = None
+    sender: str | None = None
+    to: list[Addressee] = field(default_factory=list)
+    info: list[Addressee] = field(default_factory=list)
+    _list: str | None = None  # "TO", "INFO" or "XMT" while reading addressees
+    _last_target: list[Addressee] | None = None
+    _last_fl: str = ""
+
+    @property
+    def started(self) -> bool:
+        return self.seen_format_line
+
+    def feed(self, line: str, number: int) -> bool:
+        """Consume one stripped line; False when it is not part of the header."""
+        if not line:
+            self._list = None if self._list == "XMT" else self._list
+            return self.seen_format_line
+        for reader in (self._fl1, self._fl2, self._fl3, self._fl4, self._fl5, self._fm):
+            if reader(line, number):
+                self._list = None
+                self.seen_format_line = True
+                return True
+        return self._addressees(line)
+
+    def _fl1(self, line: str, _number: int) -> bool:
+        if not FL1.match(line):
+            return False
+        self.header = replace(self.header, transmission_id=line)
+        self._last_fl = "FL1"
+        return True
+
+    def _fl2(self, line: str, _number: int) -> bool:
+        if match := FL2.match(line):
+            ris = tuple(match[2].split())
+            self.header = replace(self.header, prosign=match[1], routing_indicators=ris)
+            self._last_fl = "FL2"
+            return True
+        if self._last_fl == "FL2" and FL2_MORE.match(line):
+            more = self.header.routing_indicators + tuple(line.split())
+            self.header = replace(self.header, routing_indicators=more)
+            return True
+        return False
+
+    def _fl3(self, line: str, number: int) -> bool:
+        match = FL3.match(line)
+        if match is None:
+            return False
+        station, serial, section, filed, rest = match.groups()
+        if rest:
+            self.warnings.append(f"line {number}: FL3 trailing text ignored: {rest!r}")
+        self.header = replace(
+            self.header, station=station, station_serial=serial, section=section, filed=filed
+        )
+        self._last_fl = "FL3"
+        return True
+
+    def _fl4(self, line: str, _number: int) -> bool:
+        if not FL4.match(line):
+            return False
+        self.header = replace(self.header, security_warning=line)
+        self._last_fl = "FL4"
+        return True
+
+    def _fl5(self, line: str, number: int) -> bool:
+        match = FL5.match(line)
+        if match is None:
+            return False
+        first, second, day, hour, minute, month, year, rest = match.groups()
+        self.precedence = PRECEDENCE_WORDS.get(first.upper())
+        self.info_precedence = PRECEDENCE_WORDS.get(second.upper()) if second else None
+        try:
+            self.when = datetime(
+                century_year(int(year)),
+                _MONTHS.index(month.upper()) + 1,
+                int(day),
+                int(hour),
+                int(minute),
+                tzinfo=UTC,
+            )
+        except ValueError:
+            self.warnings.append(f"line {number}: date-time group is not a valid date")
+        if rest:
+            self.warnings.append(f"line {number}: operating signals after the DTG ignored")
+        self._last_fl = "FL5"
+        return True
+
+    def _fm(self, line: str, _number: int) -> bool:
+        match = FM.match(line)
+        if match is None:
+            return False
+        self.sender = " ".join(match[1].split())
+        self._last_fl = "FL6"
+        return True
+
+    def _addressees(self, line: str) -> bool:
+        start = LIST_START.match(line)
+        if start is not None:
+            self._list, line = start[1], start[2].lstrip("/ ")
+            self.seen_format_line = True
+            if (again := LIST_START.match(line)) and again[1] == "XMT":
+                self._list, line = "XMT", again[2].lstrip("/ ")
+        elif self._list is None:
+            return False
+        if not line or PAGE_HEADER.match(line) or PAGE_HEADER.match(" " + line):
+            return True  # "TO PAGE 02  STATE 023763 071504Z": a paper page header
+        if self._list == "XMT":
+            self._exclude(line)
+            return True
+        addressee = parse_addressee(line)
+        if addressee is not None:
+            self._last_target = self.to if self._list == "TO" else self.info
+            self._last_target.append(addressee)
+        return True
+
+    def _exclude(self, address: str) -> None:
+        target = self._last_target
+        address = " ".join(address.split())
+        if not target:
+            return  # "INFO XMT FOOBAR": nothing to exclude from
+        last = target[-1]
+        target[-1] = replace(last, excluded=(*last.excluded, address))

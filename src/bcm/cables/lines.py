@@ -1,0 +1,175 @@
+"""Recognisers for single lines of telegram text (reference §3): all regexes compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- classification line --------------------------------------------------------------------
+
+_SPACED = re.compile(r"^((?:[A-Za-z] +){2,}[A-Za-z])(?=\s|$)\s*(.*)$")
+_WORD = re.compile(
+    r"^(TOP SECRET|SECRET|CONFIDENTIAL|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE)\b\s*(.*)$",
+    re.IGNORECASE,
+)
+_FIRST_WORD = re.compile(r"^([A-Za-z]{6,})\b\s*(.*)$")
+_TAIL = re.compile(
+    r"^(?:SECTION\s+(?P<section>\d{1,2})\s+OF\s+(?P<sections>\d{1,2})\s*)?"
+    r"(?:(?P<post>[A-Za-z][A-Za-z .'-]*?)\s+(?P<number>\d{1,6}))?\s*$",
+    re.IGNORECASE,
+)
+# Collapsed spelling -> level word of the classification line.
+_LEVELS: dict[str, str] = {
+    "SECRET": "SECRET",
+    "CONFIDENTIAL": "CONFIDENTIAL",
+    "UNCLASSIFIED": "UNCLASSIFIED",
+    "UNCLAS": "UNCLASSIFIED",
+    "TOPSECRET": "TOP SECRET",
+    "TOP SECRET": "TOP SECRET",
+    "LIMITED OFFICIAL USE": "UNCLASSIFIED",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClassificationLine:
+    """What the first text line says: level, section, post and number."""
+
+    level: str
+    written: str  # the level as written, letters only, upper case
+    section: tuple[int, int] | None
+    post: str | None
+    number: int | None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance; only ever called on words of a dozen letters."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]
+
+
+def _fuzzy_level(word: str, tolerance: int) -> str | None:
+    word = word.upper()
+    if word in _LEVELS:
+        return _LEVELS[word]
+    for spelling, level in _LEVELS.items():
+        if " " not in spelling and len(spelling) >= 6 and _distance(word, spelling) <= tolerance:
+            return level
+    return None
+
+
+def _tail(rest: str) -> tuple[tuple[int, int] | None, str | None, int | None] | None:
+    match = _TAIL.match(rest)
+    if match is None:
+        return None
+    section = (int(match["section"]), int(match["sections"])) if match["section"] else None
+    post = " ".join(match["post"].upper().split()) if match["post"] else None
+    number = int(match["number"]) if match["number"] else None
+    return section, post, number
+
+
+def classification_line(line: str) -> ClassificationLine | None:
+    """Recognise ``S E C R E T SECTION 01 OF 02 TOKYO 000445`` and its messy variants."""
+    if spaced := _SPACED.match(line):
+        written = spaced[1].replace(" ", "").upper()
+        level = _fuzzy_level(written, 2)
+        tail = _tail(spaced[2])
+        if level is not None and tail is not None:
+            return ClassificationLine(level, written, *tail)
+        return None
+    if word := _WORD.match(line):
+        tail = _tail(word[2])
+        if tail is None:
+            return None
+        written = " ".join(word[1].upper().split())
+        return ClassificationLine(_LEVELS[written], written.replace(" ", ""), *tail)
+    if (first := _FIRST_WORD.match(line)) and first[1].isupper():
+        level = _fuzzy_level(first[1], 1)
+        tail = _tail(first[2])
+        if level is not None and tail is not None and tail[2] is not None:
+            return ClassificationLine(level, first[1].upper(), *tail)
+    return None
+
+
+# --- captions -------------------------------------------------------------------------------
+
+CAPTIONS: tuple[str, ...] = (
+    "NOT FOR INTERNET DISTRIBUTION",
+    "WEBGRAM EXCLUDED ONLY",
+    "HANDLE AS SPECIAL",
+    "C O R R E C T E D COPY",
+    "CORRECTED COPY",
+    "SIPDIS",
+    "NOFORN",
+    "SENSITIVE",
+    "EXDIS",
+    "NODIS",
+    "LIMDIS",
+    "STADIS",
+    "AIDAC",
+    "CODEL",
+    "VISAS",
+    "ORCON",
+    "E F T O",
+)
+_CAPTION = re.compile(rf"(?:{'|'.join(re.escape(c) for c in CAPTIONS)})(?=\s|$)")
+_CAPTION_LINE = re.compile(rf"^(?:(?:{'|'.join(re.escape(c) for c in CAPTIONS)})(?:\s+|$))+$")
+
+
+def captions(line: str) -> list[str] | None:
+    """The captions of a caption line (``NOFORN SIPDIS`` -> two), None for other lines."""
+    if not _CAPTION_LINE.match(line):
+        return None
+    return _CAPTION.findall(line)
+
+
+# --- field labels -----------------------------------------------------------------------------
+
+EO = re.compile(
+    r"^E\s?\.?\s?O\s?\.?\s*(?:\d{3,5})?\s*:?\s*(?:DECL|N\s*/?\s*A\b|GDS|XGDS|DNG|OADR|X\d)",
+    re.IGNORECASE,
+)
+TAGS = re.compile(
+    r"^(?:TAGS?\b\s*[:;,]?|(?:TAGES|TABS|TAS|TGS|AGS)\s*[:;,])\s*(?P<value>.*)$", re.IGNORECASE
+)
+SUBJECT = re.compile(r"^(?:SUBJECT\b|SUBJ\b|UBJECT\s*:)\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
+REF = re.compile(
+    r"^(?:REF(?:TEL)?S?|REF\(S\)|REFERENCES?)(?![A-Za-z])\s*[:.]?\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+CLASSIFIED_BY = re.compile(
+    r"^(?:\d\.\s*)?(?:\([A-Z]\)\s*)?CLASS\w*\s+BY\b\s*:?\s*(?P<value>.*)$", re.IGNORECASE
+)
+REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
+INLINE_LABEL = re.compile(
+    r"\s+(?=(?:TAGS|SUBJECT|REFS?|Ref\(s\)|Classified By|E\.\s?O\.\s?12\d{3})\s*:)",
+    re.IGNORECASE,
+)
+
+# --- body ---------------------------------------------------------------------------------------
+
+PARAGRAPH = re.compile(r"^\s*(\d{1,2})\s*\.(?!\d)\s*(.*)$")
+MARK = re.compile(r"^\(([^()]{1,60})\)\s*(.*)$")
+ENTIRE_TEXT = re.compile(
+    r"^(TOP SECRET|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s*-\s*ENTIRE TEXT\b\.?\s*(.*)$", re.IGNORECASE
+)
+RULE = re.compile(r"^\s*-{3,}(?:\s+-{3,})*\s*$")
+CONTINUATION = re.compile(r"^\s*[A-Z][A-Z .'-]*\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
+PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
+LONE_LEVEL = re.compile(
+    r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|C O N F I D E N T I A L|S E C R E T)\s*$"
+)
+SIGNATURE = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-.]*){0,2}$")
+TRAILING_SIGNATURE = re.compile(r"^(.*[.!?\"'])\s+([A-Z][A-Z'\-]{2,})\s*$")
+FOOTER_RULE = re.compile(r"^\s*\*{5,}")
+
+
+def is_noise(line: str) -> bool:
+    """Page/section continuation lines and paper page headers: not part of any paragraph."""
+    return bool(CONTINUATION.match(line) or PAGE_HEADER.match(line))

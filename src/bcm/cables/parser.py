@@ -1,0 +1,338 @@
+"""``parse(text) -> Telegram``: a tolerant reader of telegrams in the cablegate format.
+
+The text is read in zones: a preamble (publisher metadata, notes), the ACP-127 header, the
+text's fields (classification line, captions, office lines, E.O., TAGS, SUBJECT, REF,
+Classified By) and the body. Whatever is not understood becomes a warning; only text with
+no telegram structure at all is refused, with ``InvalidInput``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from bcm.cables import lines as L
+from bcm.cables.body import split_body
+from bcm.cables.fields import parse_classified_by, parse_eo_line, parse_references, parse_tags
+from bcm.cables.header import FL1, FL3, FL5, FM, HeaderReader
+from bcm.cables.marks import portion_of
+from bcm.cables.model import Header, Telegram
+from bcm.errors import InvalidInput
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,200})?/?>")
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
+_SPACES = re.compile(r"\s+")
+_CLASSIFIED_IN_TEXT = re.compile(r"CLASS\w*\s+BY\b\s*:?\s*(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _clean(text: str) -> tuple[list[str], list[str]]:
+    """Lines without control characters, HTML entities, markup and WikiLeaks ¶ anchors."""
+    warnings: list[str] = []
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+        warnings.append("control characters removed")
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)
+        warnings.append("HTML entities decoded")
+    if "<" in text and _MARKUP.search(text):
+        text = _MARKUP.sub("", text)
+        warnings.append("markup removed")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cleaned = []
+    for line in lines:
+        line = line.rstrip()
+        if line.endswith("\\"):
+            line = line[:-1].rstrip()
+        cleaned.append(line.replace("¶", "", 1) if "¶" in line[:8] else line)
+    return cleaned, warnings
+
+
+@dataclass(slots=True)
+class _Fields:
+    """The text's fields as read so far (a duplicated caption block gets a second one)."""
+
+    line: L.ClassificationLine | None = None
+    captions: list[str] = field(default_factory=list)
+    offices: list[str] = field(default_factory=list)
+    eo_seen: bool = False
+    executive_order: str | None = None
+    declassify_on: str | None = None
+    tags: list[str] = field(default_factory=list)
+    subject: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    classified: list[str] = field(default_factory=list)
+    open: str | None = None
+    after_blank: bool = False
+    labelled: bool = False
+
+    def merge(self, later: _Fields) -> _Fields:
+        """Fill what this block lacks from a later copy of it."""
+        for name in ("captions", "offices", "tags", "subject", "refs", "classified"):
+            if not getattr(self, name):
+                setattr(self, name, getattr(later, name))
+        if not self.eo_seen and later.eo_seen:
+            self.eo_seen = True
+            self.executive_order, self.declassify_on = later.executive_order, later.declassify_on
+        return self
+
+
+def _structure_start(lines: list[str]) -> int:
+    """Index of the first header or classification line; everything before is preamble."""
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if FL1.match(line) or FL3.match(line) or FL5.match(line) or FM.match(line):
+            return index
+        classification = L.classification_line(line) if line else None
+        if classification is not None and classification.number is not None:
+            return index
+    return 0
+
+
+class _Parser:
+    def __init__(self, year: int | None) -> None:
+        self.year = year
+        self.warnings: list[str] = []
+        self.header = HeaderReader(warnings=self.warnings)
+        self.fields = _Fields()
+        self.first_block: _Fields | None = None
+        self.preamble: list[str] = []
+        self.body: list[str] = []
+        self.body_has_paragraph = False
+
+    def run(self, lines: list[str]) -> None:
+        start = _structure_start(lines)
+        self.preamble = lines[:start]
+        zone, index = "head", start
+        while index < len(lines):
+            line = lines[index]
+            handler = {"head": self._head, "fields": self._field_line, "body": self._body}[zone]
+            next_zone = handler(line.strip(), line, index + 1)
+            if next_zone == zone or next_zone.endswith("+"):
+                index += 1
+            zone = next_zone.rstrip("+")
+
+    # Each handler returns the zone for the next line; "zone+" means this line was consumed.
+    def _head(self, line: str, _raw: str, number: int) -> str:
+        if not line:
+            self.header.feed("", number)
+            return "head"
+        classification = L.classification_line(line)
+        if classification is not None and (self.header.started or classification.number):
+            self.fields.line = classification
+            return "fields+"
+        if self._is_label(line) or L.captions(line) is not None:
+            return "fields"
+        if L.PARAGRAPH.match(line) and not self.header.started:
+            return "body"
+        if not self.header.feed(line, number):
+            self.warnings.append(f"line {number}: not understood in the header: {line[:60]!r}")
+        return "head"
+
+    @staticmethod
+    def _is_label(line: str) -> bool:
+        return bool(
+            L.EO.match(line)
+            or L.TAGS.match(line)
+            or L.SUBJECT.match(line)
+            or L.REF.match(line)
+            or L.CLASSIFIED_BY.match(line)
+        )
+
+    def _field_line(self, line: str, _raw: str, number: int) -> str:
+        fields = self.fields
+        if not line:
+            fields.after_blank = True
+            if fields.open != "REF":
+                fields.open = None
+            return "fields"
+        if L.is_noise(line):
+            return "fields"
+        classification = L.classification_line(line)
+        if classification is not None and (classification.number or " " in line[:3]):
+            self._classification_again(classification, number)
+            return "fields"
+        parts = L.INLINE_LABEL.split(line) if ":" in line else [line]
+        for part in parts:
+            if not self._field_part(part.strip(), number):
+                return "body"
+        fields.after_blank = False
+        return "fields"
+
+    def _classification_again(self, classification: L.ClassificationLine, number: int) -> None:
+        if self.fields.line is None:
+            self.fields.line = classification
+            return
+        self.warnings.append(f"line {number}: duplicated caption block ignored")
+        self.first_block = self.first_block or self.fields
+        self.fields = _Fields(line=classification)
+
+    def _field_part(self, part: str, number: int) -> bool:
+        """Read one line (or inline part) of the fields zone; False when the body starts."""
+        fields = self.fields
+        if L.EO.match(part):
+            order, declassify, problems = parse_eo_line(part)
+            fields.executive_order, fields.declassify_on, fields.eo_seen = order, declassify, True
+            self.warnings.extend(f"line {number}: {problem}" for problem in problems)
+            fields.open, fields.labelled = None, True
+            return True
+        for name, pattern in (
+            ("TAGS", L.TAGS),
+            ("SUBJECT", L.SUBJECT),
+            ("REF", L.REF),
+            ("CLASSIFIED", L.CLASSIFIED_BY),
+        ):
+            if match := pattern.match(part):
+                self._open(name, match["value"])
+                return True
+        if L.PARAGRAPH.match(part) or L.RULE.match(part):
+            return False
+        if fields.open and self._continues(part):
+            self._values(fields.open).append(part)
+            return True
+        fields.open = None
+        if (found := L.captions(part)) is not None:
+            fields.captions.extend(found)
+            return True
+        if not fields.labelled:
+            fields.offices.append(part)
+            return True
+        return False
+
+    def _open(self, name: str, value: str) -> None:
+        fields = self.fields
+        values = self._values(name)
+        values.clear()
+        if value:
+            values.append(value)
+        fields.open, fields.labelled = name, True
+
+    def _values(self, name: str) -> list[str]:
+        fields = self.fields
+        return {
+            "TAGS": fields.tags,
+            "SUBJECT": fields.subject,
+            "REF": fields.refs,
+            "CLASSIFIED": fields.classified,
+        }[name]
+
+    def _continues(self, part: str) -> bool:
+        fields = self.fields
+        if fields.open == "REF":
+            return not fields.after_blank or bool(L.REF_ITEM.match(part))
+        if fields.after_blank:
+            return False
+        if fields.open == "TAGS":
+            return (bool(fields.tags) and fields.tags[-1].endswith(",")) or part.isupper()
+        if fields.open == "SUBJECT":
+            first = fields.subject[0] if fields.subject else ""
+            return not (first.isupper() and not part.isupper())
+        return True
+
+    def _body(self, line: str, raw: str, number: int) -> str:
+        if line and (L.is_noise(line) or L.LONE_LEVEL.match(line)):
+            return "body"
+        if line and not line[0].isdigit():
+            classification = L.classification_line(line)
+            if classification is not None and classification.number is not None:
+                if not self.body_has_paragraph and self.fields.line is not None:
+                    self._classification_again(classification, number)
+                    self.body.clear()
+                    return "fields+"
+                self.warnings.append(f"line {number}: repeated classification line dropped")
+                return "body"
+        if line and L.PARAGRAPH.match(line):
+            self.body_has_paragraph = True
+        self.body.append(raw if line else "")
+        return "body"
+
+    def build(self) -> Telegram:
+        fields = self.fields if self.first_block is None else self.first_block.merge(self.fields)
+        body = split_body(self.body)
+        self.warnings.extend(body.warnings)
+        line = fields.line
+        when = self.header.when
+        year = when.year if when is not None else self.year
+        subject, subject_portion = _subject(fields.subject)
+        classified_by, reasons = parse_classified_by(" ".join(fields.classified))
+        if not fields.classified and body.paragraphs:
+            inline = _CLASSIFIED_IN_TEXT.search(body.paragraphs[0].text[:200])
+            if inline is not None:
+                classified_by, reasons = parse_classified_by(inline[1])
+        self._check_structure(line, body.paragraphs != [], fields)
+        return Telegram(
+            header=self.header.header if self.header.header != Header() else None,
+            precedence=self.header.precedence,
+            info_precedence=self.header.info_precedence,
+            datetime=when,
+            sender=self.header.sender,
+            to=tuple(self.header.to),
+            info=tuple(self.header.info),
+            classification=line.level if line else None,
+            post=line.post if line else None,
+            number=line.number if line else None,
+            section=line.section if line else None,
+            captions=tuple(fields.captions),
+            offices=tuple(fields.offices),
+            executive_order=fields.executive_order,
+            declassify_on=fields.declassify_on,
+            tags=parse_tags(" ".join(fields.tags)),
+            subject=subject,
+            subject_portion=subject_portion,
+            references=parse_references("\n".join(fields.refs), year),
+            classified_by=classified_by,
+            reasons=reasons,
+            paragraphs=tuple(body.paragraphs),
+            footer=tuple(body.footer),
+            signature=body.signature,
+            preamble=tuple(_trim(self.preamble)),
+            warnings=tuple(self.warnings),
+        )
+
+    def _check_structure(
+        self, line: L.ClassificationLine | None, has_body: bool, fields: _Fields
+    ) -> None:
+        if line is None and not self.header.started and not fields.labelled and not has_body:
+            raise InvalidInput(
+                "telegram", "a header, classification line, text fields or numbered paragraphs"
+            )
+        if line is None:
+            self.warnings.append("no classification line")
+        elif line.written not in {"SECRET", "CONFIDENTIAL", "UNCLAS", "UNCLASSIFIED", "TOPSECRET"}:
+            self.warnings.append(f"classification line {line.written!r} read as {line.level}")
+        if self.header.started and self.header.when is None:
+            self.warnings.append("no date-time group")
+
+
+def _subject(values: list[str]) -> tuple[str | None, str | None]:
+    text = _SPACES.sub(" ", " ".join(values)).strip()
+    if not text:
+        return None, None
+    match = L.MARK.match(text)
+    if match is not None and (portion := portion_of(f"({match[1]})")) is not None:
+        return match[2] or None, portion
+    return text, None
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return lines
+
+
+def parse(text: str, *, year: int | None = None) -> Telegram:
+    """Parse a telegram; ``year`` dates references when the text has no date-time group.
+
+    Never raises on messy input: what is not understood is listed in ``warnings``. Raises
+    ``InvalidInput`` only for binary data or text without any telegram structure.
+    """
+    if "\x00" in text:
+        raise InvalidInput("telegram", "text, not binary data")
+    lines, warnings = _clean(text)
+    parser = _Parser(year)
+    parser.warnings.extend(warnings)
+    parser.run(lines)
+    return parser.build()
