@@ -1,0 +1,41 @@
+"""Audit entries (what a service asks to record) and audit records (what the chain holds).
+
+A record's ``canonical`` bytes are the RFC 8785 JSON of its fields (``bcm.storage.chain``
+builds and hashes them); every other field of a stored record is derived from those bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One thing that happened: who (``actor``, a person id or ``None`` for the node itself),
+    what (``action`` on ``target``), the ``label`` involved, the ``allowed`` decision and its
+    ``reason`` for reads, and free ``detail`` (JSON-compatible values only)."""
+
+    actor: str | None
+    action: str
+    target: str | None
+    at: datetime
+    label: str | None = None
+    allowed: bool | None = None
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """An entry as chained: ``seq`` from 1, ``prev_hash`` of the record before (64 zeros for
+    the first), ``hash`` = SHA-256 of ``canonical``."""
+
+    seq: int
+    id: str
+    node: str
+    entry: AuditEntry
+    prev_hash: str
+    hash: str
+    canonical: bytes

@@ -1,0 +1,1 @@
+"""Storage: one port (``port``), a memory adapter and SQL adapters (SQLite, PostgreSQL)."""

@@ -1,0 +1,108 @@
+"""The audit hash chain: canonical bytes (RFC 8785 JSON) and their SHA-256.
+
+A record's canonical form holds every field, including ``seq`` and ``prev`` (the hash of the
+record before), so changing, removing or reordering any record breaks every later hash.
+The canonical bytes are stored as they were hashed; the other columns are derived from them
+and checked against them when read back (:func:`record_from_stored`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+from bcm.domain.audit import AuditEntry, AuditRecord
+
+GENESIS = "0" * 64
+FORMAT_VERSION = 1
+
+
+def format_time(when: datetime) -> str:
+    """UTC, microseconds, ``Z``: fixed width, so text order is time order."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    """Inverse of :func:`format_time`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def canonical_document(seq: int, ident: str, node: str, entry: AuditEntry, prev: str) -> bytes:
+    """The RFC 8785 bytes of one record."""
+    document: dict[str, Any] = {
+        "v": FORMAT_VERSION,
+        "seq": seq,
+        "id": ident,
+        "node": node,
+        "at": format_time(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "label": entry.label,
+        "allowed": entry.allowed,
+        "reason": entry.reason,
+        "detail": entry.detail,
+        "prev": prev,
+    }
+    return bytes(rfc8785.dumps(document))
+
+
+def chain(seq: int, ident: str, node: str, entry: AuditEntry, prev: str) -> AuditRecord:
+    """The record for ``entry`` at position ``seq`` after the record hashed ``prev``."""
+    canonical = canonical_document(seq, ident, node, entry, prev)
+    digest = hashlib.sha256(canonical).hexdigest()
+    return AuditRecord(seq, ident, node, entry, prev, digest, canonical)
+
+
+def record_from_canonical(canonical: bytes) -> AuditRecord:
+    """Rebuild a record from its stored canonical bytes (the hash is recomputed)."""
+    doc = json.loads(canonical)
+    entry = AuditEntry(
+        actor=doc["actor"],
+        action=doc["action"],
+        target=doc["target"],
+        at=parse_time(doc["at"]),
+        label=doc["label"],
+        allowed=doc["allowed"],
+        reason=doc["reason"],
+        detail=doc["detail"],
+    )
+    digest = hashlib.sha256(canonical).hexdigest()
+    return AuditRecord(doc["seq"], doc["id"], doc["node"], entry, doc["prev"], digest, canonical)
+
+
+class AuditIntegrityError(RuntimeError):
+    """A stored audit row disagrees with its own canonical bytes."""
+
+
+def record_from_stored(row: dict[str, Any]) -> AuditRecord:
+    """Rebuild a record from a stored row, checking every column against the canonical bytes."""
+    record = record_from_canonical(bytes(row["canonical"]))
+    derived = audit_columns(record)
+    for name, value in derived.items():
+        if row[name] != value:
+            raise AuditIntegrityError(f"audit record {record.seq}: column {name} disagrees")
+    return record
+
+
+def audit_columns(record: AuditRecord) -> dict[str, Any]:
+    """The stored columns of ``record`` (all derived from ``record.canonical``)."""
+    entry = record.entry
+    return {
+        "seq": record.seq,
+        "id": record.id,
+        "node": record.node,
+        "at": format_time(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "label": entry.label,
+        "allowed": entry.allowed,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+        "canonical": record.canonical,
+    }

@@ -1,0 +1,164 @@
+"""Group commit: one writer thread runs every unit of work, many per transaction.
+
+The writer takes whatever is queued (up to ``max_batch``), opens one transaction, and runs
+each unit of work inside its own SAVEPOINT: a unit of work that raises is rolled back to its
+savepoint (nothing it wrote survives, audit records included) without sinking the others.
+One COMMIT (one fsync) then makes the whole batch durable; only after it are events
+published, in commit order, and each caller's future resolved.
+
+On PostgreSQL the batch first takes a transaction-scoped advisory lock, so batches of
+several server processes commit one after another: the item sequence and the audit chain
+stay gap-free and in commit order across processes (docs/data-plane.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, text
+
+from bcm.domain.events import Event, NullPublisher, Publisher
+from bcm.errors import BcmError
+from bcm.storage.engine import APPEND_LOCK_KEY, is_sqlite, node_of, open_engine
+from bcm.storage.port import Refused, UnitOfWork
+from bcm.storage.sql import SqlUnitOfWork, Tails
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[[UnitOfWork], Any]
+    future: Future[Any]
+    outcome: tuple[bool, Any] = (False, None)
+    events: list[Event] = field(default_factory=list)
+
+
+class NotInitialized(BcmError):
+    """The database has no BCM schema or node id."""
+
+
+class SqlStore:
+    """The SQL adapter's store: one engine, one writer thread, group commit."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        publisher: Publisher | None = None,
+        max_batch: int = 256,
+    ) -> None:
+        self.engine: Engine = open_engine(url)
+        node = node_of(self.engine)
+        if node is None:
+            self.engine.dispose()
+            raise NotInitialized(f"database {url} is not initialized; run 'bcm init' first")
+        self.node = node
+        self.publisher: Publisher = publisher or NullPublisher()
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name="bcm-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[[UnitOfWork], T]) -> Future[T]:
+        """Queue ``fn``; its future resolves after the batch holding it has committed."""
+        if self._closed:
+            raise RuntimeError("store is closed")
+        future: Future[T] = Future()
+        self._queue.put(_Job(fn, future))
+        return future
+
+    def close(self) -> None:
+        """Finish queued work, stop the writer, release connections."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+        self.engine.dispose()
+
+    # -- the writer thread ---------------------------------------------------------------
+    def _loop(self) -> None:
+        conn: Connection | None = None
+        while True:
+            batch, stop = self._next_batch()
+            if batch:
+                conn = conn if conn is not None and not conn.closed else self.engine.connect()
+                if not self._run_batch(conn, batch):
+                    conn.invalidate()
+                    conn = None
+            if stop:
+                break
+        if conn is not None:
+            conn.close()
+
+    def _next_batch(self) -> tuple[list[_Job], bool]:
+        first = self._queue.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        while len(batch) < self._max_batch:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:
+                return batch, True
+            batch.append(job)
+        return batch, False
+
+    def _run_batch(self, conn: Connection, batch: list[_Job]) -> bool:
+        live = [job for job in batch if job.future.set_running_or_notify_cancel()]
+        try:
+            with conn.begin():
+                if not is_sqlite(self.engine):
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+                tails = Tails.load(conn)
+                for job in live:
+                    self._run_job(conn, tails, job)
+        except Exception as error:  # the commit itself failed: nothing in the batch is durable
+            log.exception("group commit failed")
+            for job in live:
+                job.future.set_exception(error)
+            return False
+        self._resolve(live)
+        return True
+
+    def _run_job(self, conn: Connection, tails: Tails, job: _Job) -> None:
+        conn.exec_driver_sql("SAVEPOINT uow")
+        saved = tails.copy()
+        uow = SqlUnitOfWork(conn, self.node, tails)
+        try:
+            result = job.fn(uow)
+        except Refused as refused:
+            conn.exec_driver_sql("RELEASE SAVEPOINT uow")
+            job.outcome, job.events = (False, refused.error), uow.events
+        except Exception as error:
+            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT uow")
+            conn.exec_driver_sql("RELEASE SAVEPOINT uow")
+            tails.restore(saved)
+            job.outcome = (False, error)
+        else:
+            conn.exec_driver_sql("RELEASE SAVEPOINT uow")
+            job.outcome, job.events = (True, result), uow.events
+
+    def _resolve(self, jobs: list[_Job]) -> None:
+        for job in jobs:
+            if job.events:
+                try:
+                    self.publisher.publish(job.events)
+                except Exception:  # a broken subscriber must not fail a committed write
+                    log.exception("publisher failed")
+            ok, value = job.outcome
+            if ok:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
