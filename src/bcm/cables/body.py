@@ -42,9 +42,7 @@ def _take_signature(lines: list[str], body: Body) -> None:
 
 
 def _take_footer(lines: list[str], body: Body) -> None:
-    last_paragraph = max(
-        (i for i, line in enumerate(lines) if L.PARAGRAPH.match(line)), default=-1
-    )
+    last_paragraph = max((i for i, line in enumerate(lines) if L.PARAGRAPH.match(line)), default=-1)
     for index in range(last_paragraph + 1, len(lines)):
         if L.FOOTER_RULE.match(lines[index]):
             body.footer = [line.strip() for line in lines[index:] if line.strip()]
@@ -52,23 +50,36 @@ def _take_footer(lines: list[str], body: Body) -> None:
             return
 
 
+def _runs(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive non-blank lines; a paragraph starts a run."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, line in enumerate([*lines, ""]):
+        if start is not None and line.strip() and L.PARAGRAPH.match(line):
+            runs.append((start, index))
+            start = index
+        elif line.strip() and start is None:
+            start = index
+        elif not line.strip() and start is not None:
+            runs.append((start, index))
+            start = None
+    return runs
+
+
 def _heading_lines(lines: list[str]) -> set[int]:
-    """Indexes of rule lines and of the short lines a rule underlines or frames."""
+    """Indexes of heading lines: short runs framed or underlined by rules (``-----``)."""
     headings: set[int] = set()
-    next_nonblank: int | None = None
-    for index in range(len(lines) - 1, -1, -1):
-        line = lines[index]
-        if not line.strip():
+    runs = _runs(lines)
+    for position, (start, end) in enumerate(runs):
+        run = lines[start:end]
+        rules = [bool(L.RULE.match(line)) for line in run]
+        if any(L.PARAGRAPH.match(line) for line in run):
             continue
-        if L.RULE.match(line):
-            headings.add(index)
-        elif next_nonblank is not None and L.RULE.match(lines[next_nonblank]):
-            before = lines[index - 1] if index else ""
-            if (not before.strip() or L.RULE.match(before) or index == 0) and not L.PARAGRAPH.match(
-                line
-            ):
-                headings.add(index)
-        next_nonblank = index
+        followed_by_rule = position + 1 < len(runs) and all(
+            L.RULE.match(line) for line in lines[runs[position + 1][0] : runs[position + 1][1]]
+        )
+        if (any(rules) or followed_by_rule) and len(run) - sum(rules) <= 4:
+            headings.update(range(start, end))
     return headings
 
 

@@ -137,7 +137,9 @@ def render_reasons(reasons: tuple[str, ...]) -> str:
         groups.setdefault(section, []).append(f"({letter}")
     parts = []
     for section, letters in groups.items():
-        joined = letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " and " + letters[-1]
+        joined = (
+            letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " and " + letters[-1]
+        )
         parts.append(f"{section} {joined}")
     return ", ".join(parts)
 
@@ -148,9 +150,55 @@ _REF_LABEL = re.compile(
     r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|[.):]|\s-\s))"
 )
 _NOT_POSTS = frozenset(
-    "REF REFS REFTEL REFERENCE AND E-MAIL EMAIL EMAILS E-MAILS MAIL TELCON TELCONS MEMO LETTER "
-    "SEPTEL PARA PARAGRAPH OF THE NOTAL CIRCULAR FAM FAH CA IIR TD OSC EUP PAGE SECTION CABLES "
-    "CABLE PREVIOUS UNCLASS DAILY REPORT OPS EXP.LIC. AT ON IN TO FOR FROM BY WITH DATED".split()
+    [
+        "REF",
+        "REFS",
+        "REFTEL",
+        "REFERENCE",
+        "AND",
+        "E-MAIL",
+        "EMAIL",
+        "EMAILS",
+        "E-MAILS",
+        "MAIL",
+        "TELCON",
+        "TELCONS",
+        "MEMO",
+        "LETTER",
+        "SEPTEL",
+        "PARA",
+        "PARAGRAPH",
+        "OF",
+        "THE",
+        "NOTAL",
+        "CIRCULAR",
+        "FAM",
+        "FAH",
+        "CA",
+        "IIR",
+        "TD",
+        "OSC",
+        "EUP",
+        "PAGE",
+        "SECTION",
+        "CABLES",
+        "CABLE",
+        "PREVIOUS",
+        "UNCLASS",
+        "DAILY",
+        "REPORT",
+        "OPS",
+        "EXP.LIC.",
+        "AT",
+        "ON",
+        "IN",
+        "TO",
+        "FOR",
+        "FROM",
+        "BY",
+        "WITH",
+        "DATED",
+    ]
 )
 _CABLE = re.compile(
     r"(?:(?P<year>\d{4}|\d{2})[\s-]?|'(?P<year2>\d{2})\s|\((?P<year3>\d{2})\)\s?)?"

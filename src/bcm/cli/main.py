@@ -18,6 +18,7 @@ from bcm.errors import BcmError
 COMMANDS: list[tuple[str, str]] = [
     ("bcm.cli.marking", "marking"),
     ("bcm.cli.demo", "demo"),
+    ("bcm.cli.cable", "cable"),
 ]
 
 
