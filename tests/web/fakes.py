@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
 
 from bcm.auth.directory import Identity
 from bcm.domain.audit import AuditEntry
@@ -23,13 +22,12 @@ class FakeDirectory:
         return who
 
     def identity_by_login(self, login: str) -> Identity | None:
-        return self.people.get(login)
+        who = self.people.get(login)
+        return None if who is None else replace(who, problem=self.barred.get(who.person_id))
 
     def identity(self, person_id: str) -> Identity | None:
-        return next((p for p in self.people.values() if p.person_id == person_id), None)
-
-    def standing(self, person_id: str, now: datetime) -> str | None:
-        return self.barred.get(person_id)
+        found = (p for p in self.people.values() if p.person_id == person_id)
+        return next((self.identity_by_login(p.login) for p in found), None)
 
     def audit(self, entry: AuditEntry) -> None:
         self.entries.append(entry)

@@ -62,7 +62,7 @@ def auth(tmp_path: Path, clock: FakeClock, directory: FakeDirectory) -> Authenti
 def test_login_opens_a_session_that_authenticates(auth: Authenticator) -> None:
     secret, principal = auth.login("ito", PASSWORD, address="a")
     assert principal.login == "ito"
-    assert auth.authenticate_session(secret).person_id == "id-ito"
+    assert auth.resolve(auth.authenticate_session(secret)).person_id == "id-ito"
     assert "login.succeeded" in auth.directory.actions()  # type: ignore[attr-defined]
 
 
@@ -156,6 +156,7 @@ def test_token_scopes_expiry_and_revocation(auth: Authenticator, clock: FakeCloc
         lifetime=timedelta(days=1),
     )
     caller = auth.authenticate_token(new.secret)
+    assert caller.via == "token"
     assert caller.may(Scope.ITEMS_WRITE)
     assert not caller.may(Scope.ITEMS_READ)
     assert [t.id for t in auth.tokens(principal)] == [new.token.id]
@@ -180,7 +181,9 @@ def test_token_cannot_mint_tokens_and_metrics_scope_is_for_operators(
     new = auth.create_token(principal, name="t", scopes=frozenset({Scope.ITEMS_READ}))
     with pytest.raises(Forbidden):
         auth.create_token(
-            auth.authenticate_token(new.secret), name="t2", scopes=frozenset({Scope.ITEMS_READ})
+            auth.resolve(auth.authenticate_token(new.secret)),
+            name="t2",
+            scopes=frozenset({Scope.ITEMS_READ}),
         )
     _, operator = auth.login("smith", PASSWORD)
     auth.create_token(operator, name="m", scopes=frozenset({Scope.METRICS_READ}))
@@ -205,10 +208,13 @@ def test_disabled_account_or_lost_standing_ends_sessions_and_tokens_at_once(
 ) -> None:
     secret, principal = auth.login("ito", PASSWORD)
     token = auth.create_token(principal, name="t", scopes=frozenset({Scope.ITEMS_READ}))
+    assert auth.resolve(auth.authenticate_token(token.secret)).login == "ito"
     if how == "disable":
         auth.set_disabled("id-ito", True)
     else:
         directory.barred["id-ito"] = "clearance revoked"
+        with pytest.raises(Unauthenticated):
+            auth.resolve(auth.authenticate_session(secret))
     with pytest.raises(Unauthenticated):
         auth.authenticate_session(secret)
     with pytest.raises(Unauthenticated):
@@ -220,3 +226,12 @@ def test_disabled_account_or_lost_standing_ends_sessions_and_tokens_at_once(
         auth.authenticate_token(token.secret)
     with pytest.raises(Unauthenticated):
         auth.authenticate_session(secret)
+
+
+def test_a_person_without_standing_cannot_log_in(
+    auth: Authenticator, directory: FakeDirectory
+) -> None:
+    directory.barred["id-ito"] = "no current clearance"
+    with pytest.raises(Unauthenticated, match=r"^login failed$"):
+        auth.login("ito", PASSWORD)
+    assert directory.entries[-1].detail["reason"] == "no current clearance"

@@ -9,11 +9,11 @@ account is locked or disabled, or which factor was wrong. Only the audit chain s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bcm.auth import totp
-from bcm.auth.directory import Directory, Identity, Principal
+from bcm.auth.directory import Credential, Directory, Identity, Principal
 from bcm.auth.passwords import Passwords
 from bcm.auth.policy import FailureState, LockoutPolicy, SessionPolicy
 from bcm.auth.ratelimit import FailureRateLimit
@@ -111,7 +111,7 @@ class Authenticator:
             return "account locked"
         if not matched:
             return "wrong password"
-        return self.directory.standing(who.person_id, now)
+        return who.problem
 
     def _check_code(self, account: Account, code: str | None) -> str | None:
         if not code:
@@ -152,15 +152,13 @@ class Authenticator:
             self.store.save_failures(who.person_id, FailureState(), now)
         self.store.create_session(id_hash, who.person_id, now)
         self._audit(who.person_id, "login.succeeded", who.person_id, address=address)
-        principal = Principal(
-            who.person_id, who.login, "session", id_hash[:16], ALL_SCOPES, who.is_operator
-        )
-        return secret, principal
+        credential = Credential(who.person_id, "session", id_hash[:16], ALL_SCOPES)
+        return secret, Principal(credential, who.login, who.is_operator)
 
     # -- every request ---------------------------------------------------------------------
 
-    def authenticate_session(self, secret: str) -> Principal:
-        """The principal of a live session; ``Unauthenticated`` otherwise."""
+    def authenticate_session(self, secret: str) -> Credential:
+        """The credential of a live session; ``Unauthenticated`` otherwise."""
         now = self.clock.now()
         id_hash = digest(secret)
         row = self.store.session(id_hash)
@@ -170,47 +168,49 @@ class Authenticator:
         if not policy.alive(created_at=row.created_at, last_seen_at=row.last_seen_at, now=now):
             self.store.end_session(id_hash, now, "expired")
             raise Unauthenticated("session expired")
-        who = self._in_good_standing(row.person_id, now)
+        self._check_enabled(row.person_id)
         if policy.needs_touch(last_seen_at=row.last_seen_at, now=now):
             self.store.touch_session(id_hash, now)
-        return Principal(
-            who.person_id, who.login, "session", id_hash[:16], ALL_SCOPES, who.is_operator
-        )
+        return Credential(row.person_id, "session", id_hash[:16], ALL_SCOPES)
 
-    def authenticate_token(self, secret: str) -> Principal:
-        """The principal of a live API token; ``Unauthenticated`` otherwise."""
+    def authenticate_token(self, secret: str) -> Credential:
+        """The credential of a live API token; ``Unauthenticated`` otherwise."""
         now = self.clock.now()
         token = self.store.token_by_hash(digest(secret))
         if token is None or token.revoked_at is not None or now >= token.expires_at:
             raise Unauthenticated("no valid API token")
-        who = self._in_good_standing(token.person_id, now)
+        self._check_enabled(token.person_id)
         last = token.last_used_at
         if last is None or now - last >= self.settings.token_audit_every:
             self.store.touch_token(token.id, now)
-            self._audit(who.person_id, "token.used", token.id, name=token.name)
-        return Principal(who.person_id, who.login, "token", token.id, token.scopes, who.is_operator)
+            self._audit(token.person_id, "token.used", token.id, name=token.name)
+        return Credential(token.person_id, "token", token.id, token.scopes)
 
-    def _in_good_standing(self, person_id: str, now: datetime) -> Identity:
-        # Checked on every request, with nothing cached, so that a revoked clearance or a
-        # disabled account ends access at once, in every server process.
+    def _check_enabled(self, person_id: str) -> None:
         account = self.store.account(person_id)
-        who = self.directory.identity(person_id)
-        reason = "account disabled" if account is None or account.disabled_at else None
-        if who is None:
-            reason = "person removed"
-        reason = reason or self.directory.standing(person_id, now)
-        if reason is not None:
-            self._end_everything(person_id, reason)
+        if account is None or account.disabled_at is not None:
+            raise Unauthenticated("no valid session or token")
+
+    def resolve(self, credential: Credential) -> Principal:
+        """The principal behind ``credential`` if the person is in good standing now.
+
+        Nothing is cached, so that a revoked clearance ends access at once, in every server
+        process; losing standing also ends every session and token of the person.
+        """
+        who = self.directory.identity(credential.person_id)
+        problem = "person removed" if who is None else who.problem
+        if problem is not None:
+            self.end_access(credential.person_id, problem)
             raise Unauthenticated("no valid session or token")
         assert who is not None
-        return who
+        return Principal(credential, who.login, who.is_operator)
 
-    def _end_everything(self, person_id: str, reason: str) -> None:
+    def end_access(self, person_id: str, reason: str) -> None:
+        """End every session and revoke every token of a person, at once, audited."""
         ended, revoked = self.store.end_everything_of(person_id, self.clock.now(), reason)
         if ended or revoked:
-            self._audit(
-                None, "access.ended", person_id, reason=reason, sessions=ended, tokens=revoked
-            )
+            detail = {"reason": reason, "sessions": ended, "tokens": revoked}
+            self._audit(None, "access.ended", person_id, **detail)
 
     def logout(self, principal: Principal, secret: str) -> None:
         """End the session whose secret is ``secret``."""
@@ -281,7 +281,7 @@ class Authenticator:
         self.store.update_account(person_id, now, disabled_at=now if disabled else None)
         self._audit(actor, "account.disabled" if disabled else "account.enabled", person_id)
         if disabled:
-            self._end_everything(person_id, "account disabled")
+            self.end_access(person_id, "account disabled")
 
     def begin_totp(self, principal: Principal) -> tuple[str, str]:
         """Start TOTP enrolment: a new pending secret and its ``otpauth://`` URI."""

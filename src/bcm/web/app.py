@@ -1,0 +1,33 @@
+"""The application factory: assembles routers, error mapping and middleware; no logic."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from bcm import __version__
+from bcm.web.errors import install_error_handlers
+from bcm.web.middleware import ObservedApp
+from bcm.web.routes import auth, bodies, items, ops, people
+from bcm.web.runtime import Runtime
+
+# Reachable without authentication; everything else requires a session or an API token
+# (tests/web/test_unauthenticated.py walks the OpenAPI document to prove it).
+PUBLIC_OPERATIONS = frozenset({("POST", "/api/v1/login"), ("GET", "/health")})
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The BCM HTTP application over ``runtime``."""
+    app = FastAPI(
+        title="BCM",
+        version=__version__,
+        summary="Bilateral Coordination Mechanism: labeled items, bodies, people.",
+        docs_url=None,  # no CDN-served UI: the OpenAPI document is in docs/openapi.json
+        redoc_url=None,
+        openapi_url=None,  # served by ops.openapi_document, behind authentication
+    )
+    app.state.runtime = runtime
+    for module in (ops, auth, items, bodies, people):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    app.add_middleware(ObservedApp, metrics=runtime.metrics, tls=runtime.tls)
+    return app

@@ -1,0 +1,182 @@
+"""Login, logout, the caller's own session, API tokens and TOTP enrolment."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from bcm.auth.directory import Principal
+from bcm.auth.store import TokenRow
+from bcm.auth.tokens import Scope
+from bcm.web.security import SESSION_COOKIE, Caller, SessionCaller, runtime_of
+
+router = APIRouter(prefix="/api/v1", tags=["authentication"])
+
+
+class LoginRequest(BaseModel):
+    """A person's login name, password and, when enrolled, the current TOTP code."""
+
+    login: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+    code: str | None = Field(default=None, max_length=16, description="TOTP code")
+
+
+class Me(BaseModel):
+    """The caller as authenticated."""
+
+    person_id: str
+    login: str
+    via: str
+    scopes: list[str]
+    operator: bool
+
+
+def _me(principal: Principal) -> Me:
+    return Me(
+        person_id=principal.person_id,
+        login=principal.login,
+        via=principal.via,
+        scopes=sorted(principal.scopes),
+        operator=principal.is_operator,
+    )
+
+
+@router.post("/login", response_model=Me, summary="Sign in (sets the session cookie)")
+async def login(body: LoginRequest, request: Request, response: Response) -> Me:
+    """Check the password (and TOTP code) and open a session; the same 401 for every
+    failure, 429 when this address failed too often."""
+    runtime = runtime_of(request)
+    address = request.client.host if request.client else ""
+    try:
+        secret, principal = await run_in_threadpool(
+            runtime.authenticator.login,
+            body.login,
+            body.password,
+            code=body.code,
+            address=address,
+        )
+    except Exception:
+        runtime.metrics.login_failures.inc()
+        raise
+    absolute = runtime.authenticator.settings.sessions.absolute
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(absolute.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=runtime.tls,
+        path="/",
+    )
+    return _me(principal)
+
+
+@router.post("/logout", status_code=204, summary="End the current session")
+async def logout(request: Request, principal: SessionCaller) -> Response:
+    """End the session of the cookie sent and clear it."""
+    secret = request.cookies.get(SESSION_COOKIE, "")
+    await run_in_threadpool(runtime_of(request).authenticator.logout, principal, secret)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/session", response_model=Me, summary="Who am I")
+async def session(principal: Caller) -> Me:
+    """The caller, as the session or token authenticates them."""
+    return _me(principal)
+
+
+class TokenRequest(BaseModel):
+    """A new API token: a name, the scopes it carries, and its lifetime."""
+
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    expires_in_days: int = Field(default=90, ge=1, le=365)
+
+
+class TokenInfo(BaseModel):
+    """An API token as listed (never its secret)."""
+
+    id: str
+    name: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool
+    last_used_at: datetime | None
+
+
+class NewTokenInfo(TokenInfo):
+    """A freshly created token; ``secret`` is shown this once and never again."""
+
+    secret: str
+
+
+def _info(token: TokenRow) -> TokenInfo:
+    return TokenInfo(
+        id=token.id,
+        name=token.name,
+        scopes=sorted(token.scopes),
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        revoked=token.revoked_at is not None,
+        last_used_at=token.last_used_at,
+    )
+
+
+@router.post("/tokens", response_model=NewTokenInfo, status_code=201, summary="Create an API token")
+async def create_token(body: TokenRequest, request: Request, principal: Caller) -> NewTokenInfo:
+    """A new bearer token for machine clients, scoped and expiring; only from a session."""
+    new = await run_in_threadpool(
+        runtime_of(request).authenticator.create_token,
+        principal,
+        name=body.name,
+        scopes=frozenset(body.scopes),
+        lifetime=timedelta(days=body.expires_in_days),
+    )
+    return NewTokenInfo(**_info(new.token).model_dump(), secret=new.secret)
+
+
+@router.get("/tokens", response_model=list[TokenInfo], summary="List my API tokens")
+async def list_tokens(request: Request, principal: Caller) -> list[TokenInfo]:
+    """The caller's tokens, newest first."""
+    rows = await run_in_threadpool(runtime_of(request).authenticator.tokens, principal)
+    return [_info(row) for row in rows]
+
+
+@router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of my API tokens")
+async def revoke_token(token_id: str, request: Request, principal: Caller) -> Response:
+    """Revoke at once; 404 for a token that is not the caller's or already revoked."""
+    await run_in_threadpool(runtime_of(request).authenticator.revoke_token, principal, token_id)
+    return Response(status_code=204)
+
+
+class TotpEnrolment(BaseModel):
+    """A pending TOTP secret to load into an authenticator app."""
+
+    secret: str
+    uri: str
+
+
+class TotpCode(BaseModel):
+    """A code from the authenticator being enrolled."""
+
+    code: str = Field(min_length=1, max_length=16)
+
+
+@router.post("/totp", response_model=TotpEnrolment, summary="Begin TOTP enrolment")
+async def begin_totp(request: Request, principal: SessionCaller) -> TotpEnrolment:
+    """A new pending secret; TOTP is required at login only once confirmed."""
+    secret, uri = await run_in_threadpool(runtime_of(request).authenticator.begin_totp, principal)
+    return TotpEnrolment(secret=secret, uri=uri)
+
+
+@router.post("/totp/confirm", status_code=204, summary="Confirm TOTP enrolment")
+async def confirm_totp(body: TotpCode, request: Request, principal: SessionCaller) -> Response:
+    """Turn TOTP on with a code from the pending secret."""
+    await run_in_threadpool(runtime_of(request).authenticator.confirm_totp, principal, body.code)
+    return Response(status_code=204)

@@ -1,0 +1,213 @@
+"""Items: post (one, or a batch all or nothing), list, get — all through the services'
+access policy. A 2xx answer to a post means the item is committed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import Path as PathParam
+from starlette.concurrency import run_in_threadpool
+
+from bcm.auth.directory import Credential
+from bcm.auth.tokens import Scope
+from bcm.domain.model import Item
+from bcm.errors import BcmError, Forbidden, InvalidInput, NotFound
+from bcm.services import items
+from bcm.services.core import Tx
+from bcm.services.subjects import load_subject
+from bcm.storage.port import Refused
+from bcm.web.idempotency import fingerprint
+from bcm.web.schemas import BatchIn, BatchOut, ItemIn, ItemOut, item_out
+from bcm.web.security import call_service, runtime_of, scoped
+
+router = APIRouter(prefix="/api/v1", tags=["items"])
+Writer = Annotated[Credential, Depends(scoped(Scope.ITEMS_WRITE))]
+Reader = Annotated[Credential, Depends(scoped(Scope.ITEMS_READ))]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retrying with the same key returns the first post's item",
+    ),
+]
+
+
+def _pairs(post: ItemIn) -> tuple[tuple[str, str], ...]:
+    return tuple((p.mark, p.text) for p in post.paragraphs)
+
+
+def post_items_all_or_nothing(tx: Tx, posts: list[ItemIn], *, actor: str) -> list[Item]:
+    """Post every item in one unit of work; the first failure rolls back all of them
+    (audit records included), its error naming the item's index."""
+    subject = load_subject(tx, actor)
+    posted = []
+    for index, post in enumerate(posts):
+        try:
+            new = items.check_post_item(
+                tx, subject, post.body, post.label, post.text, _pairs(post), post.supersedes
+            )
+        except Refused as refused:  # a denial would commit; in a batch it must roll back
+            raise _indexed(refused.error, index) from None
+        except BcmError as error:
+            raise _indexed(error, index) from None
+        posted.append(items.do_post_item(tx, subject, new))
+    return posted
+
+
+def _indexed(error: BcmError, index: int) -> BcmError:
+    if isinstance(error, InvalidInput):
+        return InvalidInput(f"items[{index}].{error.field}", error.expected)
+    if isinstance(error, NotFound):
+        return NotFound(error.kind, error.ident)
+    if isinstance(error, Forbidden):
+        return Forbidden(f"items[{index}]: {error}")
+    return error
+
+
+async def _post_one(request: Request, found: Credential, post: ItemIn) -> Item:
+    return await call_service(
+        request,
+        found,
+        items.post_item,
+        post.body,
+        label=post.label,
+        text=post.text,
+        paragraphs=_pairs(post),
+        supersedes=post.supersedes,
+    )
+
+
+def _payload(post: ItemIn) -> dict[str, Any]:
+    return post.model_dump(exclude={"idempotency_key"})
+
+
+def access_items_by_ids(tx: Tx, ids: list[str], *, actor: str) -> list[Item]:
+    """Each item, through the access policy (a replayed post shows what the caller may see)."""
+    return [items.access_item_by_id(tx, ident, actor=actor) for ident in ids]
+
+
+async def _idempotent(
+    request: Request,
+    found: Credential,
+    keys: dict[str, str],
+    post: Callable[[], Awaitable[list[Item]]],
+) -> tuple[list[Item], bool]:
+    """Post under claimed keys: (items, False); or, when the keys were claimed before, the
+    first posts' items: (items, True)."""
+    store = runtime_of(request).idempotency
+    person = found.person_id
+    if await run_in_threadpool(store.claim, person, keys, datetime.now(UTC)) is not None:
+        settled = await run_in_threadpool(store.settled, person, keys)
+        ids = [settled[key] for key in keys]
+        return await call_service(request, found, access_items_by_ids, ids), True
+    try:
+        posted = await post()
+    except BaseException:
+        await run_in_threadpool(store.release, person, list(keys))
+        raise
+    by_key = dict(zip(keys, (item.id for item in posted), strict=True))
+    await run_in_threadpool(store.complete, person, by_key)
+    return posted, False
+
+
+def _count(request: Request, posted: list[Item]) -> None:
+    metrics = runtime_of(request).metrics
+    metrics.items_posted.inc(len(posted))
+    metrics.post_batch.observe(len(posted))
+
+
+@router.post(
+    "/items",
+    response_model=ItemOut,
+    status_code=201,
+    summary="Post an item",
+    responses={200: {"model": ItemOut, "description": "Replay of an Idempotency-Key"}},
+)
+async def post_item(
+    post: ItemIn, request: Request, response: Response, found: Writer, key: IdempotencyKey = None
+) -> ItemOut:
+    """Post to a body; the label must not exceed the author's clearance or the body's
+    ceiling. With ``Idempotency-Key``, a retry returns the first post's item (200)."""
+
+    async def one() -> list[Item]:
+        return [await _post_one(request, found, post)]
+
+    if key is None:
+        posted, replayed = await one(), False
+    else:
+        posted, replayed = await _idempotent(
+            request, found, {key: fingerprint(_payload(post))}, one
+        )
+    if replayed:
+        response.status_code = 200
+    else:
+        _count(request, posted)
+    return item_out(posted[0])
+
+
+@router.post(
+    "/items/batch",
+    response_model=BatchOut,
+    status_code=201,
+    summary="Post up to 1,000 items, all or nothing",
+    responses={200: {"model": BatchOut, "description": "Replay of the same idempotency keys"}},
+)
+async def post_batch(
+    batch: BatchIn, request: Request, response: Response, found: Writer
+) -> BatchOut:
+    """Every item commits, or none does (the error names the failing item's index). Each
+    item may carry its own ``idempotency_key``; a batch whose keys were all used before
+    returns the first items (200). Keys must be given for all items or none."""
+    keys = {p.idempotency_key: fingerprint(_payload(p)) for p in batch.items if p.idempotency_key}
+    if keys and len(keys) != len(batch.items):
+        raise InvalidInput("items", "an idempotency_key on every item or on none, all distinct")
+    posts: list[ItemIn] = list(batch.items)
+
+    async def run() -> list[Item]:
+        return await call_service(request, found, post_items_all_or_nothing, posts)
+
+    posted, replayed = (
+        await _idempotent(request, found, keys, run) if keys else (await run(), False)
+    )
+    if replayed:
+        response.status_code = 200
+    else:
+        _count(request, posted)
+    return BatchOut(items=[item_out(item) for item in posted])
+
+
+@router.get("/items", response_model=list[ItemOut], summary="List items I may read")
+async def list_items(
+    request: Request,
+    found: Reader,
+    body: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    after: Annotated[int, Query(ge=0, le=2**62, description="Cursor: items with seq > after")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ItemOut]:
+    """Items in the caller's mode that the access policy lets them read, by sequence number;
+    in one body, or across every body (how a client resumes from its cursor)."""
+    if body is None:
+        found_items = await call_service(
+            request, found, items.access_items_since, after, limit=limit
+        )
+    else:
+        found_items = await call_service(
+            request, found, items.access_items_by_body, body, after_seq=after, limit=limit
+        )
+    return [item_out(item) for item in found_items]
+
+
+@router.get("/items/{item_id}", response_model=ItemOut, summary="Read one item")
+async def get_item(
+    item_id: Annotated[str, PathParam(min_length=1, max_length=200)],
+    request: Request,
+    found: Reader,
+) -> ItemOut:
+    """The item, or 404 — the same answer whether it does not exist or may not be seen."""
+    item = await call_service(request, found, items.access_item_by_id, item_id)
+    return item_out(item)

@@ -1,0 +1,82 @@
+"""Wiring and running the server: ``open_runtime`` (composition for the web shell),
+``serve`` (uvicorn, optional built-in TLS) and ``run_demo`` (``bcm demo``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from bcm.auth.authenticator import Authenticator, AuthSettings
+from bcm.auth.passwords import PRODUCTION, HashParams, Passwords
+from bcm.auth.people import ServicesDirectory
+from bcm.auth.ratelimit import FailureRateLimit
+from bcm.auth.store import AuthStore
+from bcm.bootstrap import database_url, open_services
+from bcm.domain.clock import Clock, SystemClock
+from bcm.storage.engine import normalize_url
+from bcm.web.idempotency import IdempotencyStore
+from bcm.web.runtime import Runtime
+
+log = logging.getLogger("bcm.web")
+
+
+def open_auth_engine(url: str) -> Engine:
+    """An engine for the auth tables on the same database as the services.
+
+    SQLite: its own connections, deferred transactions (reads never take the write lock the
+    group-commit writer holds), a busy timeout, and ``synchronous=NORMAL`` — losing the last
+    session or claim written before a power cut is harmless, and these small writes must not
+    cost an fsync each beside the writer's batches.
+    """
+    if url == "memory:":
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+        AuthStore(engine).create_tables()
+        return engine
+    normalized = normalize_url(url)
+    if not normalized.startswith("sqlite"):
+        return create_engine(normalized, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    engine = create_engine(normalized, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def open_runtime(
+    url: str | None = None,
+    *,
+    clock: Clock | None = None,
+    hash_params: HashParams = PRODUCTION,
+    settings: AuthSettings | None = None,
+    tls: bool = False,
+) -> Runtime:
+    """Services, authentication and idempotency over one database (``memory:`` for tests)."""
+    resolved = database_url(url)
+    clock = clock or SystemClock()
+    services = open_services(resolved, clock=clock)
+    engine = open_auth_engine(resolved)
+    authenticator = Authenticator(
+        AuthStore(engine),
+        ServicesDirectory(services),
+        clock,
+        passwords=Passwords(hash_params),
+        settings=settings,
+        rate_limit=FailureRateLimit(clock),
+    )
+    return Runtime(services, authenticator, IdempotencyStore(engine), tls=tls)
+
+
+def close_runtime(runtime: Runtime) -> None:
+    """Finish queued work and release connections."""
+    runtime.services.close()
+    runtime.authenticator.store.engine.dispose()

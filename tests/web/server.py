@@ -1,0 +1,111 @@
+"""A real BCM server on a free loopback port, in a thread: the example org chart loaded into a
+fresh SQLite file, every persona given a password, a fake clock shared by services and auth."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from bcm.auth.passwords import CHEAP
+from bcm.bootstrap import init_database
+from bcm.domain.clock import FakeClock
+from bcm.services import people
+from bcm.web.app import create_app
+from bcm.web.runtime import Runtime
+from bcm.web.serving import close_runtime, open_runtime
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "web"
+ORG_CHART = (DATA / "org-chart.yaml").read_text(encoding="utf-8")
+
+
+@dataclass
+class LiveServer:
+    """A running server: its URL, runtime, fake clock and each login's password."""
+
+    url: str
+    runtime: Runtime
+    clock: FakeClock
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    def client(self) -> httpx.Client:
+        """A fresh HTTP client (its own cookie jar)."""
+        return httpx.Client(base_url=self.url, timeout=30)
+
+    def login(self, login: str) -> httpx.Client:
+        """A client (not yet opened: use it in ``with``) signed in as ``login``."""
+        with self.client() as client:
+            answer = client.post(
+                "/api/v1/login", json={"login": login, "password": self.passwords[login]}
+            )
+        assert answer.status_code == 200, answer.text
+        return httpx.Client(
+            base_url=self.url, timeout=30, cookies={"bcm_session": answer.cookies["bcm_session"]}
+        )
+
+    def token(self, login: str, scopes: list[str]) -> str:
+        """A new API token of ``login`` with ``scopes``."""
+        with self.login(login) as client:
+            answer = client.post("/api/v1/tokens", json={"name": "test", "scopes": scopes})
+            assert answer.status_code == 201, answer.text
+            secret: str = answer.json()["secret"]
+            return secret
+
+    def person_id(self, login: str) -> str:
+        """The id of ``login``."""
+        return self.runtime.services.run(people.get_person, login).id
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def running(runtime: Runtime) -> Iterator[str]:
+    """Serve ``create_app(runtime)`` on a free loopback port; yields the base URL."""
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(runtime), log_level="warning", lifespan="off", access_log=False, ws="none"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextmanager
+def live_server(tmp_path: Path, **runtime_options: object) -> Iterator[LiveServer]:
+    """A fresh database from the example org chart, served; every persona gets a password."""
+    url = f"sqlite:///{tmp_path / 'bcm.db'}"
+    clock = FakeClock()
+    init_database(url, org_chart=ORG_CHART, clock=clock)
+    runtime = open_runtime(url, clock=clock, hash_params=CHEAP, **runtime_options)  # type: ignore[arg-type]
+    try:
+        passwords = {}
+        for person in runtime.services.run(people.list_people):
+            passwords[person.login] = f"pw-{person.login}-0123456789"
+            runtime.authenticator.set_password(person.id, passwords[person.login])
+        with running(runtime) as base:
+            yield LiveServer(base, runtime, clock, passwords)
+    finally:
+        close_runtime(runtime)

@@ -1,0 +1,67 @@
+"""Health, login and logout, the session cookie, errors — through real HTTP on loopback."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.web.server import LiveServer
+
+
+def test_health_needs_no_authentication(shared_server: LiveServer) -> None:
+    with shared_server.client() as client:
+        answer = client.get("/health")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok"}
+
+
+def test_login_sets_a_strict_httponly_cookie_and_logout_ends_it(shared_server: LiveServer) -> None:
+    with shared_server.client() as client:
+        answer = client.post(
+            "/api/v1/login",
+            json={"login": "k.reyes", "password": shared_server.passwords["k.reyes"]},
+        )
+        _check_cookie_then_logout(shared_server, client, answer)
+
+
+def _check_cookie_then_logout(
+    shared_server: LiveServer, client: httpx.Client, answer: httpx.Response
+) -> None:
+    assert answer.status_code == 200
+    assert answer.json()["login"] == "k.reyes"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    assert "secure" not in cookie  # plain HTTP: no TLS
+    assert "strict-transport-security" not in answer.headers
+    assert client.get("/api/v1/session").json()["via"] == "session"
+    assert client.post("/api/v1/logout").status_code == 204
+    cookie_value = answer.cookies["bcm_session"]
+    with shared_server.client() as other:
+        headers = {"cookie": f"bcm_session={cookie_value}"}
+        assert other.get("/api/v1/session", headers=headers).status_code == 401
+
+
+def test_failed_login_is_a_json_401(shared_server: LiveServer) -> None:
+    with shared_server.client() as client:
+        answer = client.post("/api/v1/login", json={"login": "k.reyes", "password": "nope"})
+    assert answer.status_code == 401
+    assert answer.json() == {"error": "unauthenticated", "message": "login failed"}
+
+
+def test_bad_input_names_the_field(shared_server: LiveServer) -> None:
+    with shared_server.login("k.reyes") as client:
+        answer = client.post("/api/v1/items", json={"body": "bcc-yokota", "text": "x"})
+        assert answer.status_code == 422
+        assert answer.json()["field"] == "label"
+        answer = client.post(
+            "/api/v1/items", json={"body": "bcc-yokota", "text": "x", "label": "SEKRIT"}
+        )
+        assert answer.status_code == 422
+        assert answer.json()["error"] == "invalid_marking"
+        answer = client.post("/api/v1/items", json={"text": "x"})
+        assert answer.status_code == 422
+        assert answer.json()["field"] == "body"
+        answer = client.post(
+            "/api/v1/items", content=b"{not json", headers={"content-type": "application/json"}
+        )
+        assert answer.status_code == 422
