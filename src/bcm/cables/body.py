@@ -13,6 +13,10 @@ from bcm.cables.marks import portion_of
 from bcm.cables.model import Paragraph
 
 
+# Words that end a sentence-final "... END TEXT." line but are not surnames.
+_NOT_NAMES = frozenset({"END", "TEXT", "COMMENT", "SUMMARY", "NOTE", "PARA", "SEPTEL", "REFTEL"})
+
+
 @dataclass(slots=True)
 class Body:
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -21,24 +25,40 @@ class Body:
     warnings: list[str] = field(default_factory=list)
 
 
+def _is_trailer(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        not stripped
+        or bool(L.LONE_LEVEL.match(line) or L.TRAILER.match(line) or L.is_noise(line))
+        or bool(L.SPACED_LEVEL.match(line))
+    )
+
+
 def _take_signature(lines: list[str], body: Body) -> None:
-    while lines and (not lines[-1].strip() or lines[-1].strip() in {".", "-"}):
-        lines.pop()
-    while lines and L.LONE_LEVEL.match(lines[-1]):
-        lines.pop()  # the classification repeated after the signature
-        while lines and not lines[-1].strip():
-            lines.pop()
-    if not lines:
+    """Take the signature from the end, past any trailer (classification repeated, NNNN...)."""
+    end = len(lines)
+    while end and _is_trailer(lines[end - 1]):
+        end -= 1
+    if not end:
         return
-    last = lines[-1].strip()
+    last = lines[end - 1].strip().rstrip("#")
+    if last.endswith(".") and L.SIGNATURE.match(last[:-1]) and " " not in last:
+        last = last[:-1]  # "MCNAMARA."
+    trailer = [line for line in lines[end:] if line.strip()]
     if L.SIGNATURE.match(last) and len(last) <= 30 and not L.PARAGRAPH.match(last):
         body.signature = last
-        lines.pop()
-        return
-    trailing = L.TRAILING_SIGNATURE.match(last)
-    if trailing and any(char.islower() for char in trailing[1]):
+        del lines[end - 1 :]
+    elif (trailing := L.TRAILING_SIGNATURE.match(last)) and trailing[2] not in _NOT_NAMES:
         body.signature = trailing[2]  # "... for success. BROWNFIELD": signed on the last line
-        lines[-1] = trailing[1]
+        lines[end - 1] = trailing[1]
+        del lines[end:]
+    else:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return
+    ignored = [line for line in trailer if not (L.LONE_LEVEL.match(line) or line.strip() == ".")]
+    if ignored:
+        body.warnings.append(f"{len(ignored)} line(s) after the signature ignored")
 
 
 def _take_footer(lines: list[str], body: Body) -> None:

@@ -88,15 +88,25 @@ _TAG_GROUP = re.compile(r"\(([^()]*)\)")
 _TAG_SPLIT = re.compile(r"[,\s]+")
 
 
+_PAGE_IN_TAGS = re.compile(
+    r"\b(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s+PAGE\s+\d{2}\s.*?\d{6}Z\b", re.IGNORECASE
+)
+_NOT_TAGS = frozenset({"SIPDIS"})
+
+
 def parse_tags(text: str) -> tuple[str, ...]:
-    """Tags in order, upper case, without repeats; ``OVIP (NAME, GIVEN)`` keeps the name whole."""
+    """Tags in order, upper case, without repeats; ``OVIP (NAME, GIVEN)`` keeps the name whole.
+
+    Paper page headers caught in a wrapped TAGS line and the SIPDIS caption are dropped.
+    """
+    text = _PAGE_IN_TAGS.sub(" ", text)
     tags: list[str] = []
     for part_index, part in enumerate(_TAG_GROUP.split(text)):
         if part_index % 2:  # inside parentheses: one person's name
             candidates = [_SPACES.sub(" ", part.strip().upper())]
         else:
             candidates = [token.upper() for token in _TAG_SPLIT.split(part)]
-        tags.extend(tag for tag in candidates if tag and tag not in tags)
+        tags.extend(tag for tag in candidates if tag and tag not in tags and tag not in _NOT_TAGS)
     return tuple(tags)
 
 
@@ -117,8 +127,11 @@ def parse_classified_by(text: str) -> tuple[str | None, tuple[str, ...]]:
     sections = list(_SECTION_NO.finditer(text))
     head = text[: sections[0].start()] if sections else text
     who = _TRAILING_NOISE.sub("", head).strip()
-    if who.endswith(".") and not re.search(r"\.\S+\.$", who):
-        who = who[:-1].rstrip()
+    last_word = who.rsplit(" ", 1)[-1]
+    if who.endswith(".") and len(last_word) > 4 and "." not in last_word[:-1]:
+        who = who[:-1].rstrip()  # a sentence's full stop, not "Jr." or "a.i."
+    if who.upper() in {"SECTION", "SECTIONS"}:
+        who = ""  # "CLASSIFIED BY SECTION 1.5 (B)": no classifier named
     reasons: list[str] = []
     for index, section in enumerate(sections):
         end = sections[index + 1].start() if index + 1 < len(sections) else len(text)
@@ -198,19 +211,30 @@ _NOT_POSTS = frozenset(
         "BY",
         "WITH",
         "DATED",
+        "THRU",
+        "POINTS",
+        "MSG",
+        "DTG",
+        *"JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC".split(),
+        *"JANUARY FEBRUARY MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER".split(),
     ]
 )
+# Zeros and letter Os typed for each other: "0TTAWA", "SANTIAG0 465", "O4 CHENNAI".
+_ZERO_AS_O = re.compile(r"\b0(?=[A-Z]{3})|(?<=[A-Z]{3})0\b")
+_O_AS_ZERO = re.compile(r"(?<![A-Z])O(?=\d\b)")
 _CABLE = re.compile(
     r"(?:(?P<year>\d{4}|\d{2})[\s-]?|'(?P<year2>\d{2})\s|\((?P<year3>\d{2})\)\s?)?"
-    r"(?P<post>[A-Z][A-Z'.-]*[A-Z](?:\s[A-Z][A-Z'.-]*[A-Z]){0,3}|[A-Z]{2})"
-    r"(?:\s?\(\w\))?[\s:,-]\s?#?(?P<number>[0O]?\d{1,7})(?![\d/:.]\d)"
+    r"(?P<post>[A-Z][A-Z'.-]*[A-Z]\.?(?:\s[A-Z][A-Z'.-]*[A-Z]){0,3}|[A-Z]{2})"
+    r"(?:\s?\(\w\))?[\s:,-]\s?#?(?P<number>[0O]?\d{1,7})(?!\d)"
     r"(?:\s?\((?P<year4>\d{2})\)|-(?P<year5>\d{2})\b|/(?P<year6>\d{2})\b)?"
+    r"(?!/\d{1,2}/\d)(?!:\d)"
 )
 
 
 def _cable_id(text: str, default_year: int | None) -> str | None:
     """The first telegram cited in one reference item, canonicalised."""
-    for match in _CABLE.finditer(text.upper()):
+    text = _O_AS_ZERO.sub("0", _ZERO_AS_O.sub("O", text.upper()))
+    for match in _CABLE.finditer(text):
         post = match["post"]
         words = post.split()
         while words and words[0] in _NOT_POSTS:

@@ -148,7 +148,9 @@ CLASSIFIED_BY = re.compile(
 )
 REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
 INLINE_LABEL = re.compile(
-    r"\s+(?=(?:TAGS|SUBJECT|REFS?|Ref\(s\)|Classified By|E\.\s?O\.\s?12\d{3})\s*:)",
+    r"\s+(?=(?:TAGS|SUBJECT|REFS?|Ref\(s\)|Classified By|E\.\s?O\.\s?12\d{3})\s*:)"
+    r"|(?<=[A-Z’'])(?=REF:|Classified By:)"  # "...UK PRIMEREF: A." run together
+    r"|\s+(?=Sensitive but\b)",
     re.IGNORECASE,
 )
 
@@ -163,10 +165,19 @@ RULE = re.compile(r"^\s*-{3,}(?:\s+-{3,})*\s*$")
 CONTINUATION = re.compile(r"^\s*[A-Z][A-Z .'-]*\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
 LONE_LEVEL = re.compile(
-    r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|C O N F I D E N T I A L|S E C R E T)\s*$"
+    r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|LIMITED OFFICIAL USE"
+    r"|C O N F I D E N T I A L|S E C R E T)\s*$"
 )
+# Lines that may follow a signature: the classification repeated, end-of-message, notes of the
+# archive that published the telegram.
+TRAILER = re.compile(
+    r"^\s*(?:NNNN|SIPDIS|[>.#-]+|NOTE\b.*|Declassified/Released\b.*|Review \d{1,2} [A-Z]{3} \d{4}"
+    r"|\d{4}[A-Z0-9]{4,} - .*|//END//)\s*$",
+    re.IGNORECASE,
+)
+SPACED_LEVEL = re.compile(r"^\s*(?:C O N F I D E N T I A L|S E C R E T|T O P S E C R E T)\b")
 SIGNATURE = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-.]*){0,2}$")
-TRAILING_SIGNATURE = re.compile(r"^(.*[.!?\"'])\s+([A-Z][A-Z'\-]{2,})\s*$")
+TRAILING_SIGNATURE = re.compile(r"^(.*[.!?\"'])\s+([A-Z][A-Z'\-]{3,})#*\s*$")
 FOOTER_RULE = re.compile(r"^\s*\*{5,}")
 
 

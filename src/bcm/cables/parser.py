@@ -124,6 +124,8 @@ class _Parser:
             return "fields+"
         if self._is_label(line) or L.captions(line) is not None:
             return "fields"
+        if ":" in line and any(self._is_label(p) for p in L.INLINE_LABEL.split(line)[1:]):
+            return "fields"  # "DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012"
         if L.PARAGRAPH.match(line) and not self.header.started:
             return "body"
         if not self.header.feed(line, number):
@@ -144,7 +146,7 @@ class _Parser:
         fields = self.fields
         if not line:
             fields.after_blank = True
-            if fields.open != "REF":
+            if fields.open != "REF" and not (fields.open == "SUBJECT" and not fields.subject):
                 fields.open = None
             return "fields"
         if L.is_noise(line):
@@ -153,8 +155,10 @@ class _Parser:
         if classification is not None and (classification.number or " " in line[:3]):
             self._classification_again(classification, number)
             return "fields"
-        parts = L.INLINE_LABEL.split(line) if ":" in line else [line]
-        for part in parts:
+        parts = L.INLINE_LABEL.split(line) if ":" in line or "Sensitive" in line else [line]
+        for index, part in enumerate(parts):
+            if index and not self._is_label(part.strip()):
+                fields.open = None  # text run on after a field is not more of that field
             if not self._field_part(part.strip(), number):
                 return "body"
         fields.after_blank = False
@@ -203,7 +207,8 @@ class _Parser:
     def _open(self, name: str, value: str) -> None:
         fields = self.fields
         values = self._values(name)
-        values.clear()
+        if name != "TAGS":  # "TAGS: A, B, TAGS: C" continues the list
+            values.clear()
         if value:
             values.append(value)
         fields.open, fields.labelled = name, True
@@ -221,13 +226,17 @@ class _Parser:
         fields = self.fields
         if fields.open == "REF":
             return not fields.after_blank or bool(L.REF_ITEM.match(part))
+        if fields.open == "SUBJECT" and not fields.subject:
+            return True  # "SUBJECT:" alone, the subject on a later line
+        if L.SPACED_LEVEL.match(part):
+            return False
         if fields.after_blank:
             return False
         if fields.open == "TAGS":
             return (bool(fields.tags) and fields.tags[-1].endswith(",")) or part.isupper()
         if fields.open == "SUBJECT":
             first = fields.subject[0] if fields.subject else ""
-            return not (first.isupper() and not part.isupper())
+            return not (first.isupper() and any(char.islower() for char in part))
         return True
 
     def _body(self, line: str, raw: str, number: int) -> str:
@@ -306,7 +315,11 @@ class _Parser:
 
 
 def _subject(values: list[str]) -> tuple[str | None, str | None]:
-    text = _SPACES.sub(" ", " ".join(values)).strip()
+    joined = ""
+    for value in values:
+        value = value.strip()
+        joined += value if joined.endswith("-") or not joined else " " + value
+    text = _SPACES.sub(" ", joined).strip()
     if not text:
         return None, None
     match = L.MARK.match(text)
