@@ -19,6 +19,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("bcm.cli.marking", "marking"),
     ("bcm.cli.demo", "demo"),
     ("bcm.cli.cable", "cable"),
+    ("bcm.cli.admin", "init"),
+    ("bcm.cli.admin", "person"),
+    ("bcm.cli.admin", "clearance"),
+    ("bcm.cli.admin", "body"),
+    ("bcm.cli.items", "item"),
 ]
 
 

@@ -108,13 +108,25 @@ def grant_problem(grant: ClearanceGrant, now: datetime) -> str | None:
 
 def marking_clearance(subject: Subject, grant: ClearanceGrant) -> markings.Clearance:
     """The marking core's view of a grant held by the subject."""
-    return markings.Clearance(
-        nationality=subject.person.nationality,
-        level=grant.level,
-        compartments=grant.compartments,
-        groups=grant.groups,
-        authorizations=grant.authorizations,
+    return _clearance(
+        subject.person.nationality,
+        grant.level,
+        grant.compartments,
+        grant.groups,
+        grant.authorizations,
     )
+
+
+@lru_cache(maxsize=4096)
+def _clearance(
+    nationality: str,
+    level: markings.Level,
+    compartments: frozenset[str],
+    groups: frozenset[str],
+    authorizations: frozenset[str],
+) -> markings.Clearance:
+    # Cached: building a Clearance validates its codes, and few distinct ones exist.
+    return markings.Clearance(nationality, level, compartments, groups, authorizations)
 
 
 def is_member(subject: Subject, body: Body) -> bool:

@@ -4,6 +4,7 @@ every read loads the grants afresh)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -272,3 +273,7 @@ def list_clearances(tx: Tx, person: str | None = None) -> list[ClearanceGrant]:
 def list_requests(tx: Tx) -> list[ClearanceRequest]:
     """Every clearance request."""
     return tx.uow.list_all(ClearanceRequest)
+
+
+StatusOp = Callable[..., ClearanceGrant | ClearanceRequest]
+"""The shape of the reason-taking operations (refuse, suspend, revoke, reinstate)."""

@@ -168,7 +168,8 @@ def count_items_by_body(tx: Tx, body: str, *, actor: str) -> int:
     subject = load_subject(tx, actor)
     target = _body(tx, body)
     items, withheld = _visible(tx, subject, target.id, 0, None)
-    tx.audit(subject.person.id, "item.count", target.id, detail={"count": len(items)})
+    detail = {"count": len(items), "withheld": withheld, "mode": subject.mode.value}
+    tx.audit(subject.person.id, "item.count", target.id, allowed=True, detail=detail)
     return len(items)
 
 
