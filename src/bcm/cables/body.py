@@ -12,7 +12,6 @@ from bcm.cables import lines as L
 from bcm.cables.marks import portion_of
 from bcm.cables.model import Paragraph
 
-
 # Words that end a sentence-final "... END TEXT." line but are not surnames.
 _NOT_NAMES = frozenset({"END", "TEXT", "COMMENT", "SUMMARY", "NOTE", "PARA", "SEPTEL", "REFTEL"})
 

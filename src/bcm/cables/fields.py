@@ -162,6 +162,11 @@ def render_reasons(reasons: tuple[str, ...]) -> str:
 _REF_LABEL = re.compile(
     r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|[.):]|\s-\s))"
 )
+_MONTH_WORDS = (
+    *("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"),
+    *("JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST", "SEPTEMBER"),
+    *("OCTOBER", "NOVEMBER", "DECEMBER"),
+)
 _NOT_POSTS = frozenset(
     [
         "REF",
@@ -215,8 +220,7 @@ _NOT_POSTS = frozenset(
         "POINTS",
         "MSG",
         "DTG",
-        *"JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC".split(),
-        *"JANUARY FEBRUARY MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER".split(),
+        *_MONTH_WORDS,
     ]
 )
 # Zeros and letter Os typed for each other: "0TTAWA", "SANTIAG0 465", "O4 CHENNAI".

@@ -14,9 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bcm.cables import derive, render
+from bcm.cables import derive
 from bcm.cables.marks import banner_label, portion_label
 from bcm.cables.model import Paragraph, Telegram
+from bcm.cables.render import (
+    classified_by_line,
+    field_lines,
+    paragraph_lines,
+    reference_lines,
+    routing_lines,
+)
 from bcm.errors import MarkingError
 from bcm.markings import Clearance, Label, decide, render_banner, rollup
 
@@ -94,22 +101,18 @@ def _part(name: str, lines: list[str], label: Label | None, allowed: Decider) ->
 
 
 def _parts(message: Telegram, declared: Label | None, allowed: Decider) -> list[ViewPart | None]:
-    authority = list(
-        render.field_lines(replace(message, tags=(), subject=None, subject_portion=None))
-    )
-    by = render.classified_by_line(message)
+    authority = list(field_lines(replace(message, tags=(), subject=None, subject_portion=None)))
+    by = classified_by_line(message)
     subject_lines = list(
-        render.field_lines(
-            Telegram(subject=message.subject, subject_portion=message.subject_portion)
-        )
+        field_lines(Telegram(subject=message.subject, subject_portion=message.subject_portion))
     )
     parts = [
-        _part("routing and addressees", render.routing_lines(message), declared, allowed),
+        _part("routing and addressees", routing_lines(message), declared, allowed),
         _part("office lines", list(message.offices), declared, allowed),
         _part("classification authority", authority + ([by] if by else []), declared, allowed),
-        _part("tags", list(render.field_lines(Telegram(tags=message.tags))), declared, allowed),
+        _part("tags", list(field_lines(Telegram(tags=message.tags))), declared, allowed),
         _part("subject", subject_lines, _label(message.subject_portion, declared), allowed),
-        _part("references", list(render.reference_lines(message)), declared, allowed),
+        _part("references", list(reference_lines(message)), declared, allowed),
     ]
     for paragraph in message.paragraphs:
         parts.extend(_paragraph_parts(paragraph, declared, allowed))
@@ -126,28 +129,27 @@ def _paragraph_parts(
     name = f"paragraph {paragraph.number}" if paragraph.number is not None else "unnumbered text"
     heading = None
     if paragraph.heading:
-        heading_lines = list(render.paragraph_lines(Paragraph(None, None, "", paragraph.heading)))
+        heading_lines = list(paragraph_lines(Paragraph(None, None, "", paragraph.heading)))
         heading = _part(f"heading of {name}", heading_lines[:-1], declared, allowed)
-    body_lines = list(render.paragraph_lines(replace(paragraph, heading=None)))
+    body_lines = list(paragraph_lines(replace(paragraph, heading=None)))
     return [heading, _part(name, body_lines, _label(paragraph.portion, declared), allowed)]
 
 
 def _notices(names: list[str]) -> list[str]:
     """Notices for a run of withheld parts; a heading goes with its paragraph."""
-    numbers: list[str] = []
-    others: list[str] = []
-    for name in names:
-        base = name.removeprefix("heading of ")
-        if base.startswith("paragraph "):
-            number = base.removeprefix("paragraph ")
-            numbers += [] if number in numbers else [number]
-        elif name not in others:
-            others.append(name)
+    numbers = [name.removeprefix("paragraph ") for name in names if name.startswith("paragraph ")]
+    others = [name for name in names if not name.startswith(("paragraph ", "heading of "))]
+    lone_headings = [
+        name
+        for name in names
+        if name.startswith("heading of ") and name.removeprefix("heading of ") not in names
+    ]
     notices = [f"[{', '.join(others)} withheld]"] if others else []
     if len(numbers) == 1:
         notices.append(f"[paragraph {numbers[0]} withheld]")
     elif numbers:
         notices.append(f"[paragraphs {numbers[0]}-{numbers[-1]} withheld]")
+    notices += ["[heading withheld]" for _ in lone_headings]
     return notices
 
 
