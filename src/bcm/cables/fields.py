@@ -160,7 +160,8 @@ def render_reasons(reasons: tuple[str, ...]) -> str:
 # --- REF ------------------------------------------------------------------------------------
 
 _REF_LABEL = re.compile(
-    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|[.):]|\s-\s))"
+    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|[.):]|\s-\s))",
+    re.IGNORECASE,
 )
 _MONTH_WORDS = (
     *("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"),
@@ -220,11 +221,10 @@ _NOT_POSTS = frozenset(
         "POINTS",
         "MSG",
         "DTG",
-        *_MONTH_WORDS,
     ]
 )
 # Zeros and letter Os typed for each other: "0TTAWA", "SANTIAG0 465", "O4 CHENNAI".
-_ZERO_AS_O = re.compile(r"\b0(?=[A-Z]{3})|(?<=[A-Z]{3})0\b")
+_ZERO_AS_O = re.compile(r"\b0(?=[A-Z]{3})|(?<=[A-Z]{3})0\b|(?<=[A-Z])0(?=[A-Z])")
 _O_AS_ZERO = re.compile(r"(?<![A-Z])O(?=\d\b)")
 _CABLE = re.compile(
     r"(?:(?P<year>\d{4}|\d{2})[\s-]?|'(?P<year2>\d{2})\s|\((?P<year3>\d{2})\)\s?)?"
@@ -235,9 +235,14 @@ _CABLE = re.compile(
 )
 
 
+_COMPACT = re.compile(r"\b(\d{4}|\d{2})([A-Z]{3,})(\d{1,7})\b")
+
+
 def _cable_id(text: str, default_year: int | None) -> str | None:
     """The first telegram cited in one reference item, canonicalised."""
     text = _O_AS_ZERO.sub("0", _ZERO_AS_O.sub("O", text.upper()))
+    if compact := _COMPACT.search(text):  # "09CAIRO0561", "2005PANAMA2342"
+        return telegram_id(int(compact[1]), compact[2], int(compact[3]))
     for match in _CABLE.finditer(text):
         post = match["post"]
         words = post.split()
@@ -245,6 +250,8 @@ def _cable_id(text: str, default_year: int | None) -> str | None:
             words.pop(0)
         if not words or any(word in _NOT_POSTS for word in words):
             continue
+        if words[-1] in _MONTH_WORDS and int(match["number"].replace("O", "0")) <= 31:
+            continue  # "NOV 2": a date, not a telegram
         year_text = next(
             (match[g] for g in ("year", "year2", "year3", "year4", "year5", "year6") if match[g]),
             None,
@@ -261,7 +268,7 @@ def _split_labelled(text: str) -> list[tuple[str | None, str]]:
     items: list[tuple[str | None, str]] = []
     expected, start, label = "A", 0, None
     for match in _REF_LABEL.finditer(text):
-        letter = match["p"] or match["b"] or match["d"]
+        letter = (match["p"] or match["b"] or match["d"]).upper()
         if letter == expected:
             if label is not None or text[start : match.start()].strip():
                 items.append((label, text[start : match.start()]))

@@ -140,7 +140,7 @@ TAGS = re.compile(
 )
 SUBJECT = re.compile(r"^(?:SUBJECT\b|SUBJ\b|UBJECT\s*:)\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
 REF = re.compile(
-    r"^(?:REF(?:TEL)?S?|REF\(S\)|REFERENCES?)(?![A-Za-z])\s*[:.]?\s*(?P<value>.*)$",
+    r"^(?:REF\(S\)|REF(?:TEL)?S?|REFERENCES?)(?![A-Za-z])\s*[:.]?\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 CLASSIFIED_BY = re.compile(
