@@ -24,6 +24,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("bcm.cli.admin", "clearance"),
     ("bcm.cli.admin", "body"),
     ("bcm.cli.items", "item"),
+    ("bcm.cli.serve", "serve_command"),
+    ("bcm.cli.serve", "account"),
 ]
 
 

@@ -8,10 +8,17 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from bcm.domain.model import Body, ClearanceGrant, Item, Person
+from bcm.markings import Level
 
+LEVEL_NAMES = {
+    Level.U: "UNCLASSIFIED",
+    Level.R: "RESTRICTED",
+    Level.C: "CONFIDENTIAL",
+    Level.S: "SECRET",
+    Level.TS: "TOP SECRET",
+}
 MAX_TEXT = 100_000
 MAX_BATCH = 1000
-Ref = Field(min_length=1, max_length=200)
 
 
 class ParagraphIn(BaseModel):
@@ -168,7 +175,7 @@ def clearance_out(grant: ClearanceGrant) -> ClearanceOut:
     """The API form of a clearance grant."""
     return ClearanceOut(
         id=grant.id,
-        level=grant.level.name,
+        level=LEVEL_NAMES[grant.level],
         compartments=sorted(grant.compartments),
         valid_from=grant.valid_from,
         valid_until=grant.valid_until,

@@ -80,3 +80,59 @@ def close_runtime(runtime: Runtime) -> None:
     """Finish queued work and release connections."""
     runtime.services.close()
     runtime.authenticator.store.engine.dispose()
+
+
+def register_store_gauges(runtime: Runtime) -> None:
+    """Expose the writer's queue depth and batch sizes when the store reports them."""
+    store = runtime.services.store
+    depth = getattr(store, "queue_depth", None)
+    if callable(depth):
+        runtime.metrics.gauge(
+            "bcm_writer_queue_depth",
+            "Units of work waiting for the writer.",
+            lambda: float(depth()),
+        )
+    last_batch = getattr(store, "last_batch_size", None)
+    if callable(last_batch):
+        runtime.metrics.gauge(
+            "bcm_writer_last_batch_size",
+            "Units of work in the writer's last commit.",
+            lambda: float(last_batch()),
+        )
+
+
+def serve(
+    runtime: Runtime,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+    behind_proxy: bool = False,
+    log_level: str = "info",
+) -> None:
+    """Run the server in the foreground until interrupted (then close the runtime)."""
+    import uvicorn
+
+    from bcm.web.app import create_app
+    from bcm.web.logs import configure_json_logging
+
+    configure_json_logging(getattr(logging, log_level.upper(), logging.INFO))
+    register_store_gauges(runtime)
+    config = uvicorn.Config(
+        create_app(runtime),
+        host=host,
+        port=port,
+        ssl_certfile=tls_cert,
+        ssl_keyfile=tls_key,
+        proxy_headers=behind_proxy,
+        forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
+        server_header=False,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        close_runtime(runtime)

@@ -1,0 +1,80 @@
+"""``bcm demo``: a fresh demo database from the example org chart, a few items, generated
+passwords printed once, and the server in the foreground on 127.0.0.1:8080."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from bcm.bootstrap import init_database
+from bcm.errors import InvalidInput
+from bcm.services import items, people
+from bcm.web.runtime import Runtime
+from bcm.web.serving import open_runtime, serve
+
+EXAMPLE_CHART = Path(__file__).resolve().parents[3] / "examples" / "org-chart.yaml"
+# Logins printed for the tour (everyone gets a password; these show the access policy).
+TOUR = ("k.reyes", "d.ogawa", "p.nguyen", "a.fujita", "t.aoki", "so.harper", "ops.sato")
+SEED = (
+    (
+        "bcc-yokota",
+        "SECRET//REL TO USA, JPN",
+        "k.reyes",
+        "Possible launch indications, NK east coast.",
+    ),
+    ("intel-us", "TOP SECRET//SI//NOFORN", "p.nguyen", "Collection summary (U.S. only)."),
+    ("intel-bilateral", "SECRET//REL TO USA, JPN", "p.nguyen", "Shared assessment: TEL movement."),
+    ("jcg-technical", "UNCLASSIFIED//FOUO", "t.aoki", "Airspace restriction request drafted."),
+)
+
+
+def new_password() -> str:
+    """A random, readable password (about 80 bits)."""
+    return "-".join(secrets.token_hex(2 + i % 2) for i in range(5))
+
+
+def prepare_demo(
+    database: Path, *, org_chart: Path = EXAMPLE_CHART
+) -> tuple[Runtime, dict[str, str]]:
+    """Recreate ``database`` from the org chart, seed items, give everyone a new password."""
+    if not org_chart.is_file():
+        raise InvalidInput("org_chart", f"the example org chart at {org_chart}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    init_database(url, org_chart=org_chart.read_text(encoding="utf-8"))
+    runtime = open_runtime(url)
+    passwords = {}
+    for person in runtime.services.run(people.list_people):
+        passwords[person.login] = new_password()
+        runtime.authenticator.set_password(person.id, passwords[person.login])
+    for body, label, login, text in SEED:
+        author = runtime.services.run(people.get_person, login).id
+        runtime.services.run(items.post_item, body, label=label, text=text, actor=author)
+    return runtime, passwords
+
+
+def run_demo(
+    database: Path = Path("bcm-demo.db"),
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    say: Callable[[str], object] = print,
+) -> None:
+    """``bcm demo``: prepare, print the URL and demo logins, serve until interrupted."""
+    runtime, passwords = prepare_demo(database)
+    say(f"BCM demo database: {database} (recreated from {EXAMPLE_CHART.name})")
+    say(f"Serving on http://{host}:{port}/  (API under /api/v1, health at /health)")
+    say("Demo logins (passwords generated for this run):")
+    for login in TOUR:
+        say(f"  {login:<12} {passwords[login]}")
+    others = sorted(set(passwords) - set(TOUR))
+    say(f"  ...and {len(others)} more: " + ", ".join(others))
+    say(
+        "Try: curl -c jar -H 'content-type: application/json' "
+        f'-d \'{{"login":"k.reyes","password":"{passwords["k.reyes"]}"}}\' '
+        f"http://{host}:{port}/api/v1/login && curl -b jar http://{host}:{port}/api/v1/items"
+    )
+    say("Press Ctrl-C to stop.")
+    serve(runtime, host=host, port=port, log_level="warning")
