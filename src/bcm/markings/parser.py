@@ -179,7 +179,7 @@ def _modern(draft: Draft, tail: str) -> None:
         if rank == last:
             draft.add(
                 "category-repeated",
-                f"{_CATEGORY_NAMES[rank]} controls are written in one // segment",
+                f"{_CATEGORY_NAMES[rank]} controls belong in one // segment",
                 fixable=True,
             )
         elif rank < last:

@@ -44,7 +44,7 @@ def rollup(labels: Iterable[Label]) -> Label:
         level = Level.C  # foreign RESTRICTED inside a U.S. product is protected as C [DERIVED]
     classified = level > Level.U
     non_ic = _non_ic(portions, classified)
-    rel_to, display_only, disclosure_dissem = _disclosure(portions, classified)
+    rel_to, display_only, disclosure_dissem = _disclosure(portions, classified, owner == "USA")
     return Label(
         level=level,
         owner=owner,
@@ -118,9 +118,13 @@ def _non_ic(portions: list[Label], classified: bool) -> tuple[str, ...]:
 
 
 def _disclosure(
-    portions: list[Label], classified: bool
+    portions: list[Label], classified: bool, us_product: bool
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(REL TO, DISPLAY ONLY, NOFORN/RELIDO) of the banner: rules 4–7."""
+    """(REL TO, DISPLAY ONLY, NOFORN/RELIDO) of the banner: rules 4–7.
+
+    "Otherwise NOFORN" is the U.S. rule (ICD 710); a foreign or NATO banner without a
+    common release marking simply carries none (NOFORN is not used on NATO material).
+    """
     nf_caveat = any({"SBU NOFORN", "LES NOFORN"} & set(p.non_ic) for p in portions)
     if any("NOFORN" in p.dissem for p in portions) or (classified and nf_caveat):
         return (), (), ("NOFORN",)
@@ -138,7 +142,7 @@ def _disclosure(
         display_only = tuple(c for c in view if c not in covered)
     relido = all("RELIDO" in p.dissem for p in relevant)
     if not (rel_to or display_only or relido):
-        return (), (), ("NOFORN",)
+        return (), (), ("NOFORN",) if us_product else ()
     return rel_to, display_only, ("RELIDO",) if relido else ()
 
 
