@@ -176,7 +176,7 @@ TRAILER = re.compile(
     re.IGNORECASE,
 )
 SPACED_LEVEL = re.compile(r"^\s*(?:C O N F I D E N T I A L|S E C R E T|T O P S E C R E T)\b")
-SIGNATURE = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-.]*){0,2}$")
+SIGNATURE = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z](?:[A-Za-z'\-.]*[A-Za-z'])?){0,2}$")
 TRAILING_SIGNATURE = re.compile(r"^(.*[.!?\"'])\s+([A-Z][A-Z'\-]{3,})#*\s*$")
 FOOTER_RULE = re.compile(r"^\s*\*{5,}")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bcm.cables import lines as L
 from bcm.cables.body import split_body
 from bcm.cables.fields import parse_classified_by, parse_eo_line, parse_references, parse_tags
-from bcm.cables.header import FL1, FL3, FL5, FM, HeaderReader
+from bcm.cables.header import FL1, FL2, FL3, FL5, FM, HeaderReader
 from bcm.cables.marks import portion_of
 from bcm.cables.model import Header, Telegram
 from bcm.errors import InvalidInput
@@ -82,7 +82,13 @@ def _structure_start(lines: list[str]) -> int:
     """Index of the first header or classification line; everything before is preamble."""
     for index, raw in enumerate(lines):
         line = raw.strip()
-        if FL1.match(line) or FL3.match(line) or FL5.match(line) or FM.match(line):
+        if (
+            FL1.match(line)
+            or FL2.match(line)
+            or FL3.match(line)
+            or FL5.match(line)
+            or FM.match(line)
+        ):
             return index
         classification = L.classification_line(line) if line else None
         if classification is not None and classification.number is not None:
@@ -100,12 +106,16 @@ class _Parser:
         self.preamble: list[str] = []
         self.body: list[str] = []
         self.body_has_paragraph = False
+        self.lines: list[str] = []
+        self.index = 0
 
     def run(self, lines: list[str]) -> None:
         start = _structure_start(lines)
         self.preamble = lines[:start]
         zone, index = "head", start
+        self.lines = lines
         while index < len(lines):
+            self.index = index
             line = lines[index]
             handler = {"head": self._head, "fields": self._field_line, "body": self._body}[zone]
             next_zone = handler(line.strip(), line, index + 1)
@@ -199,10 +209,15 @@ class _Parser:
         if (found := L.captions(part)) is not None:
             fields.captions.extend(found)
             return True
-        if not fields.labelled:
+        if not fields.labelled and not self._underlined():
             fields.offices.append(part)
             return True
         return False
+
+    def _underlined(self) -> bool:
+        """Whether the current line is a heading: its next line is a rule."""
+        following = self.lines[self.index + 1 : self.index + 2]
+        return bool(following and L.RULE.match(following[0]))
 
     def _open(self, name: str, value: str) -> None:
         fields = self.fields
