@@ -15,8 +15,8 @@ from bcm.web.runtime import Runtime
 PUBLIC_OPERATIONS = frozenset({("POST", "/api/v1/login"), ("GET", "/health")})
 
 
-def create_app(runtime: Runtime) -> FastAPI:
-    """The BCM HTTP application over ``runtime``."""
+def create_app(runtime: Runtime | None) -> FastAPI:
+    """The BCM HTTP application over ``runtime`` (None: only to render the OpenAPI document)."""
     app = FastAPI(
         title="BCM",
         version=__version__,
@@ -29,5 +29,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     for module in (ops, auth, items, bodies, people):
         app.include_router(module.router)
     install_error_handlers(app)
-    app.add_middleware(ObservedApp, metrics=runtime.metrics, tls=runtime.tls)
+    if runtime is not None:
+        app.add_middleware(ObservedApp, metrics=runtime.metrics, tls=runtime.tls)
     return app

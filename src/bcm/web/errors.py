@@ -88,6 +88,9 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if error.status_code == 400:  # a body that is not JSON (or not UTF-8): bad input
+        body = {"error": "invalid_input", "field": "body", "message": "a JSON request body"}
+        return JSONResponse(body, status_code=422)
     code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
     return JSONResponse(
         {"error": code, "message": str(error.detail)},

@@ -46,6 +46,10 @@ class Counter:
         """The current value of one series (for tests)."""
         return self._values.get(tuple(sorted(labels.items())), 0.0)
 
+    def series(self) -> list[tuple[dict[str, str], float]]:
+        """Every series as (labels, value)."""
+        return [(dict(key), value) for key, value in sorted(self._values.items())]
+
     def samples(self) -> Iterable[str]:
         """Exposition lines of every series."""
         for key, value in sorted(self._values.items()):

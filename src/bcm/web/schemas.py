@@ -4,8 +4,9 @@ values. Sizes are bounded here so that oversized input is a 422, never a crash."
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from bcm.domain.model import Body, ClearanceGrant, Item, Person
 from bcm.markings import Level
@@ -21,27 +22,67 @@ MAX_TEXT = 100_000
 MAX_BATCH = 1000
 
 
+def _clean(value: str) -> str:
+    # Refused here so that no engine ever sees them: PostgreSQL rejects NUL in text and no
+    # encoder takes an unpaired surrogate; either would otherwise surface as a 500.
+    if "\x00" in value:
+        raise ValueError("text without NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("valid Unicode text (no unpaired surrogates)") from None
+    return value
+
+
+Clean = AfterValidator(_clean)
+CleanStr = Annotated[str, Clean]
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer: ``error`` (a stable code), ``message``, and for bad input the
+    ``field`` (``items[3].label``); marking errors add ``problems`` and a ``suggestion``."""
+
+    error: str
+    message: str
+    field: str | None = None
+    problems: list[dict[str, str]] | None = None
+    suggestion: str | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in [
+        (401, "Not authenticated (or login failed)"),
+        (403, "Authenticated, but not allowed"),
+        (404, "Does not exist, or may not be seen (one answer)"),
+        (409, "Conflicts with the current state"),
+        (422, "Invalid input; names the field"),
+        (429, "Too many failed logins from this address"),
+    ]
+}
+
+
 class ParagraphIn(BaseModel):
     """A portion-marked paragraph: ``mark`` such as ``(S//REL TO USA, JPN)``."""
 
-    mark: str = Field(min_length=1, max_length=300)
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    mark: CleanStr = Field(min_length=1, max_length=300)
+    text: CleanStr = Field(min_length=1, max_length=MAX_TEXT)
 
 
 class ItemIn(BaseModel):
     """A new item: text with a label, or portion-marked paragraphs (label = roll-up)."""
 
-    body: str = Field(min_length=1, max_length=200, description="Body id or key")
-    label: str | None = Field(default=None, min_length=1, max_length=300)
-    text: str = Field(default="", max_length=MAX_TEXT)
+    body: CleanStr = Field(min_length=1, max_length=200, description="Body id or key")
+    label: CleanStr | None = Field(default=None, min_length=1, max_length=300)
+    text: CleanStr = Field(default="", max_length=MAX_TEXT)
     paragraphs: list[ParagraphIn] = Field(default_factory=list, max_length=200)
-    supersedes: str | None = Field(default=None, min_length=1, max_length=200)
+    supersedes: CleanStr | None = Field(default=None, min_length=1, max_length=200)
 
 
 class BatchItemIn(ItemIn):
     """An item of a batch, with its own idempotency key."""
 
-    idempotency_key: str | None = Field(default=None, min_length=1, max_length=200)
+    idempotency_key: CleanStr | None = Field(default=None, min_length=1, max_length=200)
 
 
 class BatchIn(BaseModel):
@@ -125,7 +166,7 @@ class ProfileOut(PersonOut):
 class ModeIn(BaseModel):
     """The mode to work in."""
 
-    mode: str = Field(description="real-world or exercise", max_length=40)
+    mode: CleanStr = Field(description="real-world or exercise", max_length=40)
 
 
 def item_out(item: Item) -> ItemOut:

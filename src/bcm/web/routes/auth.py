@@ -11,17 +11,18 @@ from starlette.concurrency import run_in_threadpool
 from bcm.auth.directory import Principal
 from bcm.auth.store import TokenRow
 from bcm.auth.tokens import Scope
+from bcm.web.schemas import ERROR_RESPONSES, CleanStr
 from bcm.web.security import SESSION_COOKIE, Caller, SessionCaller, runtime_of
 
-router = APIRouter(prefix="/api/v1", tags=["authentication"])
+router = APIRouter(prefix="/api/v1", tags=["authentication"], responses=ERROR_RESPONSES)
 
 
 class LoginRequest(BaseModel):
     """A person's login name, password and, when enrolled, the current TOTP code."""
 
-    login: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=1, max_length=1024)
-    code: str | None = Field(default=None, max_length=16, description="TOTP code")
+    login: CleanStr = Field(min_length=1, max_length=200)
+    password: CleanStr = Field(min_length=1, max_length=1024)
+    code: CleanStr | None = Field(default=None, max_length=16, description="TOTP code")
 
 
 class Me(BaseModel):
@@ -93,7 +94,7 @@ async def session(principal: Caller) -> Me:
 class TokenRequest(BaseModel):
     """A new API token: a name, the scopes it carries, and its lifetime."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: CleanStr = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
     expires_in_days: int = Field(default=90, ge=1, le=365)
 
@@ -165,7 +166,7 @@ class TotpEnrolment(BaseModel):
 class TotpCode(BaseModel):
     """A code from the authenticator being enrolled."""
 
-    code: str = Field(min_length=1, max_length=16)
+    code: CleanStr = Field(min_length=1, max_length=16)
 
 
 @router.post("/totp", response_model=TotpEnrolment, summary="Begin TOTP enrolment")

@@ -12,13 +12,15 @@ from bcm.auth.tokens import Scope
 from bcm.domain.model import Body
 from bcm.services import bodies, items
 from bcm.services.core import Tx
-from bcm.web.schemas import BodyOut, ItemOut, body_out, item_out
+from bcm.web.schemas import ERROR_RESPONSES, BodyOut, Clean, ItemOut, body_out, item_out
 from bcm.web.security import call_service, scoped
 
-router = APIRouter(prefix="/api/v1", tags=["bodies"])
+router = APIRouter(prefix="/api/v1", tags=["bodies"], responses=ERROR_RESPONSES)
 BodyReader = Annotated[Credential, Depends(scoped(Scope.BODIES_READ))]
 ItemReader = Annotated[Credential, Depends(scoped(Scope.ITEMS_READ))]
-BodyRef = Annotated[str, PathParam(min_length=1, max_length=200, description="Body id or key")]
+BodyRef = Annotated[
+    str, Clean, PathParam(min_length=1, max_length=200, description="Body id or key")
+]
 
 
 def list_bodies_as(tx: Tx, *, actor: str) -> list[Body]:

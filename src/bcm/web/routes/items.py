@@ -20,14 +20,23 @@ from bcm.services.core import Tx
 from bcm.services.subjects import load_subject
 from bcm.storage.port import Refused
 from bcm.web.idempotency import fingerprint
-from bcm.web.schemas import BatchIn, BatchOut, ItemIn, ItemOut, item_out
+from bcm.web.schemas import (
+    ERROR_RESPONSES,
+    BatchIn,
+    BatchOut,
+    Clean,
+    ItemIn,
+    ItemOut,
+    item_out,
+)
 from bcm.web.security import call_service, runtime_of, scoped
 
-router = APIRouter(prefix="/api/v1", tags=["items"])
+router = APIRouter(prefix="/api/v1", tags=["items"], responses=ERROR_RESPONSES)
 Writer = Annotated[Credential, Depends(scoped(Scope.ITEMS_WRITE))]
 Reader = Annotated[Credential, Depends(scoped(Scope.ITEMS_READ))]
 IdempotencyKey = Annotated[
     str | None,
+    Clean,
     Header(
         alias="Idempotency-Key",
         min_length=1,
@@ -185,7 +194,7 @@ async def post_batch(
 async def list_items(
     request: Request,
     found: Reader,
-    body: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    body: Annotated[str | None, Clean, Query(min_length=1, max_length=200)] = None,
     after: Annotated[int, Query(ge=0, le=2**62, description="Cursor: items with seq > after")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ItemOut]:
@@ -204,7 +213,7 @@ async def list_items(
 
 @router.get("/items/{item_id}", response_model=ItemOut, summary="Read one item")
 async def get_item(
-    item_id: Annotated[str, PathParam(min_length=1, max_length=200)],
+    item_id: Annotated[str, Clean, PathParam(min_length=1, max_length=200)],
     request: Request,
     found: Reader,
 ) -> ItemOut:

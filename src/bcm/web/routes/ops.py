@@ -9,9 +9,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
 from bcm.auth.directory import Principal
+from bcm.web.schemas import ERROR_RESPONSES
 from bcm.web.security import Caller, operator, runtime_of
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], responses=ERROR_RESPONSES)
 
 
 class Health(BaseModel):

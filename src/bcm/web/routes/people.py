@@ -12,10 +12,18 @@ from bcm.auth.tokens import Scope
 from bcm.domain.model import ClearanceGrant, Person
 from bcm.services import clearances, people
 from bcm.services.core import Tx
-from bcm.web.schemas import ModeIn, PersonOut, ProfileOut, clearance_out, person_out
+from bcm.web.schemas import (
+    ERROR_RESPONSES,
+    Clean,
+    ModeIn,
+    PersonOut,
+    ProfileOut,
+    clearance_out,
+    person_out,
+)
 from bcm.web.security import CredentialOf, call_service, scoped
 
-router = APIRouter(prefix="/api/v1", tags=["people"])
+router = APIRouter(prefix="/api/v1", tags=["people"], responses=ERROR_RESPONSES)
 PeopleReader = Annotated[Credential, Depends(scoped(Scope.PEOPLE_READ))]
 
 
@@ -65,7 +73,9 @@ async def list_people(request: Request, found: PeopleReader) -> list[PersonOut]:
 
 @router.get("/people/{person}", response_model=PersonOut, summary="One person")
 async def get_person(
-    person: Annotated[str, PathParam(min_length=1, max_length=200, description="id or login")],
+    person: Annotated[
+        str, Clean, PathParam(min_length=1, max_length=200, description="id or login")
+    ],
     request: Request,
     found: PeopleReader,
 ) -> PersonOut:
