@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bcm import __version__
+from bcm.web import console
 from bcm.web.errors import install_error_handlers
 from bcm.web.middleware import ObservedApp
 from bcm.web.routes import auth, bodies, items, ops, people
@@ -28,6 +29,7 @@ def create_app(runtime: Runtime | None) -> FastAPI:
     app.state.runtime = runtime
     for module in (ops, auth, items, bodies, people):
         app.include_router(module.router)
+    console.install(app)  # the web console: HTML pages and their assets (no API operations)
     install_error_handlers(app)
     if runtime is not None:
         app.add_middleware(ObservedApp, metrics=runtime.metrics, tls=runtime.tls)

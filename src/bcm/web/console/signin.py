@@ -49,7 +49,7 @@ async def home(request: Request) -> Response:
 
 
 @router.get("/sign-in")
-async def sign_in_form(request: Request, next: str = "/bodies") -> Response:  # noqa: A002
+async def sign_in_form(request: Request, next: str = "/bodies") -> Response:
     """The sign-in form."""
     return _sign_in_page(request, nxt=next)
 
