@@ -72,6 +72,8 @@ class SqlStore:
         """Queue ``fn``; its future resolves after the batch holding it has committed."""
         if self._closed:
             raise RuntimeError("store is closed")
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("a unit of work may not submit another (it would deadlock)")
         future: Future[T] = Future()
         self._queue.put(_Job(fn, future))
         return future

@@ -137,6 +137,11 @@ class MemoryUnitOfWork:
         records = self._state.audit[after_seq:]
         return records if limit is None else records[:limit]
 
+    def audit_tail(self) -> tuple[int, str]:
+        """The last record's seq and hash."""
+        log = self._state.audit
+        return (log[-1].seq, log[-1].hash) if log else (0, chain.GENESIS)
+
 
 class MemoryStore:
     """Runs units of work one at a time, synchronously, under a lock."""
@@ -146,11 +151,15 @@ class MemoryStore:
         self.publisher: Publisher = publisher or NullPublisher()
         self._state = _State()
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     def submit(self, fn: Callable[[UnitOfWork], T]) -> Future[T]:
         """Run ``fn`` now; the returned future is already resolved."""
         future: Future[T] = Future()
+        if getattr(self._local, "busy", False):
+            raise RuntimeError("a unit of work may not submit another (it would deadlock)")
         with self._lock:
+            self._local.busy = True
             uow = MemoryUnitOfWork(self._state, self.node)
             try:
                 result = fn(uow)
@@ -163,6 +172,8 @@ class MemoryStore:
             else:
                 self.publisher.publish(uow.events)
                 future.set_result(result)
+            finally:
+                self._local.busy = False
         return future
 
     def close(self) -> None:

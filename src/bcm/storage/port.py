@@ -102,6 +102,11 @@ class UnitOfWork(Protocol):
         """Audit records with ``seq > after_seq``, in order."""
         ...
 
+    def audit_tail(self) -> tuple[int, str]:
+        """The last audit record's ``(seq, hash)`` in this transaction; ``(0, GENESIS)`` when
+        the chain is empty (a checkpoint signs it)."""
+        ...
+
 
 class Store(Protocol):
     """Runs units of work; see the module docstring for the guarantees."""

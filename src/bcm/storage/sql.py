@@ -169,3 +169,7 @@ class SqlUnitOfWork:
             query = query.limit(limit)
         rows = self._conn.execute(query).mappings()
         return [chain.record_from_stored(dict(r)) for r in rows]
+
+    def audit_tail(self) -> tuple[int, str]:
+        """From the tails tracked in this batch (read under the append lock)."""
+        return self._tails.audit_seq, self._tails.audit_hash
