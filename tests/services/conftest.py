@@ -13,14 +13,7 @@ from bcm.domain.events import RecordingPublisher
 from bcm.services import people
 from bcm.services.core import Services
 from bcm.services.orgchart import load_org_chart
-from tests.storage.backends import (  # noqa: F401 - fixtures
-    StoreFactory,
-    backend,
-    make_store,
-    make_url,
-    pg_template,
-    sqlite_template,
-)
+from tests.storage.backends import StoreFactory
 
 CHART = (Path(__file__).parents[1] / "data" / "dataplane" / "org-chart.yaml").read_text()
 

@@ -295,7 +295,6 @@ def test_one_failure_does_not_sink_the_others(make_store: StoreFactory) -> None:
 
 def test_events_are_published_only_after_commit(make_store: StoreFactory) -> None:
     publisher = RecordingPublisher()
-    store = make_store(publisher)
     seen_at_publish: list[int] = []
 
     class Probe:
@@ -316,8 +315,8 @@ def test_events_are_published_only_after_commit(make_store: StoreFactory) -> Non
 
     def failing(uow: UnitOfWork) -> None:
         uow.events.append(ItemPosted("x", 9, "b", "SECRET", Mode.REAL_WORLD))
-        raise ValueError
+        raise ValueError("failing")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="failing"):
         run(store, failing)
     assert len(publisher.events) == 1
