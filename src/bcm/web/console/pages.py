@@ -18,6 +18,8 @@ from bcm.web.security import call_service
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Ref = Annotated[str, PathParam(min_length=1, max_length=200)]
+# The live feed's WebSocket endpoint (docs/feed.md); the page subscribes to its one body.
+FEED_PATH = "/api/v1/feed"
 
 
 @router.get("/bodies")
@@ -42,6 +44,7 @@ async def body_page(ref: Ref, request: Request, found: Reader) -> Response:
         body=line.body,
         items=views,
         cursor=cursor,
+        feed_path=FEED_PATH,
         nav="bodies",
     )
 

@@ -1,0 +1,128 @@
+"""A real BCM server for the console's browser tests: the example org chart plus one test body
+(tests/data/console/org-chart.yaml) in a fresh SQLite file, on a free loopback port, with
+WebSockets on (the live feed), every persona given a password, and a fake clock."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from bcm.auth.passwords import CHEAP
+from bcm.bootstrap import init_database
+from bcm.domain.clock import FakeClock
+from bcm.feed.hub import HubSettings
+from bcm.services import items, people
+from bcm.web.app import create_app
+from bcm.web.runtime import Runtime
+from bcm.web.serving import close_runtime, open_runtime
+
+ORG_CHART = Path(__file__).resolve().parents[1] / "data" / "console" / "org-chart.yaml"
+# Quick flushes and heartbeats: a test waits for the feed, never for a timer.
+FEED = HubSettings(queue_limit=1024, flush_every=0.2, poll_every=1.0, heartbeat=1.0)
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class ConsoleServer:
+    """A running server: its URL, runtime, fake clock and each login's password."""
+
+    url: str
+    runtime: Runtime
+    clock: FakeClock
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    def person_id(self, login: str) -> str:
+        """The id of ``login``."""
+        return self.runtime.services.run(people.get_person, login).id
+
+    def post(self, login: str, body: str, label: str, text: str) -> str:
+        """Post an item through the services as ``login``; its id."""
+        actor = self.person_id(login)
+        item = self.runtime.services.run(items.post_item, body, label=label, text=text, actor=actor)
+        return item.id
+
+    @contextmanager
+    def api(self, login: str) -> Iterator[httpx.Client]:
+        """An HTTP client signed in to the API as ``login``."""
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            answer = client.post(
+                "/api/v1/login", json={"login": login, "password": self.passwords[login]}
+            )
+            assert answer.status_code == 200, answer.text
+            yield client
+
+    @contextmanager
+    def console(self, login: str) -> Iterator[httpx.Client]:
+        """An HTTP client signed in through the console's own sign-in form."""
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            token = TOKEN.search(client.get("/sign-in").text)
+            assert token is not None
+            answer = client.post(
+                "/sign-in",
+                data={"login": login, "password": self.passwords[login], "csrf_token": token[1]},
+            )
+            assert answer.status_code == 303, answer.text
+            yield client
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def running(runtime: Runtime) -> Iterator[str]:
+    """Serve the BCM app on a free loopback port in a thread; yields the base URL."""
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(runtime),
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        assert thread.is_alive(), "server thread ended"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextmanager
+def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
+    """A fresh database from the test org chart, served; every persona gets a password."""
+    url = f"sqlite:///{tmp_path / 'bcm.db'}"
+    clock = FakeClock()
+    init_database(url, org_chart=ORG_CHART.read_text(encoding="utf-8"), clock=clock)
+    runtime = open_runtime(url, clock=clock, hash_params=CHEAP, feed=FEED)
+    try:
+        passwords = {}
+        for person in runtime.services.run(people.list_people):
+            passwords[person.login] = f"pw-{person.login}-0123456789"
+            runtime.authenticator.set_password(person.id, passwords[person.login])
+        with running(runtime) as base:
+            yield ConsoleServer(base, runtime, clock, passwords)
+    finally:
+        close_runtime(runtime)
