@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -12,10 +11,7 @@ from bcm.domain.clock import FakeClock
 from bcm.domain.events import RecordingPublisher
 from bcm.services import people
 from bcm.services.core import Services
-from bcm.services.orgchart import load_org_chart
 from tests.storage.backends import StoreFactory
-
-CHART = (Path(__file__).parents[1] / "data" / "dataplane" / "org-chart.yaml").read_text()
 
 
 @dataclass
@@ -40,7 +36,6 @@ def world(make_store: StoreFactory) -> World:
     """A fresh world on the current backend."""
     events = RecordingPublisher()
     clock = FakeClock()
-    services = Services(make_store(events), clock)
-    services.run(load_org_chart, CHART)
+    services = Services(make_store(events, chart=True), clock)
     events.events.clear()
     return World(services, clock, events)
