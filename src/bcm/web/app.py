@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bcm import __version__
-from bcm.web import console
+from bcm.web import console, feed
 from bcm.web.errors import install_error_handlers
 from bcm.web.middleware import ObservedApp
 from bcm.web.routes import auth, bodies, items, ops, people
@@ -27,7 +27,7 @@ def create_app(runtime: Runtime | None) -> FastAPI:
         openapi_url=None,  # served by ops.openapi_document, behind authentication
     )
     app.state.runtime = runtime
-    for module in (ops, auth, items, bodies, people):
+    for module in (ops, auth, items, bodies, people, feed):
         app.include_router(module.router)
     console.install(app)  # the web console: HTML pages and their assets (no API operations)
     install_error_handlers(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bcm.auth.authenticator import Authenticator
+from bcm.feed.hub import Hub
 from bcm.services.core import Services
 from bcm.web.idempotency import IdempotencyStore
 from bcm.web.metrics import Metrics
@@ -23,3 +24,4 @@ class Runtime:
     idempotency: IdempotencyStore
     metrics: Metrics = field(default_factory=Metrics)
     tls: bool = False
+    feed: Hub | None = None  # the live feed's hub (None: no feed, e.g. one-shot CLI runs)

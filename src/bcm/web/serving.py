@@ -16,6 +16,9 @@ from bcm.auth.ratelimit import FailureRateLimit
 from bcm.auth.store import AuthStore
 from bcm.bootstrap import database_url, open_services
 from bcm.domain.clock import Clock, SystemClock
+from bcm.feed.hub import Hub, HubSettings
+from bcm.feed.publisher import FeedPublisher
+from bcm.feed.wiring import open_broker
 from bcm.storage.engine import normalize_url
 from bcm.web.idempotency import IdempotencyStore
 from bcm.web.runtime import Runtime
@@ -59,11 +62,14 @@ def open_runtime(
     hash_params: HashParams = PRODUCTION,
     settings: AuthSettings | None = None,
     tls: bool = False,
+    feed: HubSettings | None = None,
 ) -> Runtime:
-    """Services, authentication and idempotency over one database (``memory:`` for tests)."""
+    """Services, authentication, idempotency and the live feed over one database
+    (``memory:`` for tests)."""
     resolved = database_url(url)
     clock = clock or SystemClock()
-    services = open_services(resolved, clock=clock)
+    broker = open_broker(resolved)
+    services = open_services(resolved, clock=clock, publisher=FeedPublisher(broker))
     engine = open_auth_engine(resolved)
     authenticator = Authenticator(
         AuthStore(engine),
@@ -73,11 +79,14 @@ def open_runtime(
         settings=settings,
         rate_limit=FailureRateLimit(clock),
     )
-    return Runtime(services, authenticator, IdempotencyStore(engine), tls=tls)
+    hub = Hub(services, broker, settings=feed, on_lost_standing=authenticator.end_access)
+    return Runtime(services, authenticator, IdempotencyStore(engine), tls=tls, feed=hub)
 
 
 def close_runtime(runtime: Runtime) -> None:
     """Finish queued work and release connections."""
+    if runtime.feed is not None:
+        runtime.feed.close_after_loop()
     runtime.services.close()
     runtime.authenticator.store.engine.dispose()
 
@@ -131,6 +140,8 @@ def serve(
         log_config=None,
         access_log=False,
         lifespan="off",
+        ws="websockets-sansio",  # the live feed (uvicorn's legacy websockets is deprecated)
+        ws_per_message_deflate=False,  # the feed sends small messages; compression costs more
     )
     try:
         uvicorn.Server(config).run()

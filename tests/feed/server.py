@@ -1,0 +1,159 @@
+"""A real BCM server with the live feed on a free loopback port (WebSockets enabled, no
+per-message compression), and a small synchronous feed client for tests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from websockets.sync.client import ClientConnection, connect
+
+from bcm.auth.passwords import CHEAP
+from bcm.bootstrap import init_database
+from bcm.domain.clock import FakeClock
+from bcm.feed.hub import HubSettings
+from bcm.services import people
+from bcm.web.app import create_app
+from bcm.web.runtime import Runtime
+from bcm.web.serving import close_runtime, open_runtime
+from tests.web.server import ORG_CHART, LiveServer
+
+FAST = HubSettings(queue_limit=1024, flush_every=0.2, poll_every=1.0, heartbeat=1.0)
+
+
+@contextmanager
+def serving(runtime: Runtime) -> Iterator[str]:
+    """Serve ``create_app(runtime)`` with WebSockets on a free loopback port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(runtime),
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextmanager
+def feed_server(
+    tmp_path: Path, settings: HubSettings = FAST, url: str | None = None
+) -> Iterator[LiveServer]:
+    """The example org chart in a fresh database, served with the feed; every persona has
+    a password."""
+    url = url or f"sqlite:///{tmp_path / 'bcm.db'}"
+    clock = FakeClock()
+    init_database(url, org_chart=ORG_CHART, clock=clock)
+    runtime = open_runtime(url, clock=clock, hash_params=CHEAP, feed=settings)
+    try:
+        passwords = {}
+        for person in runtime.services.run(people.list_people):
+            passwords[person.login] = f"pw-{person.login}-0123456789"
+            runtime.authenticator.set_password(person.id, passwords[person.login])
+        with serving(runtime) as base:
+            yield LiveServer(base, runtime, clock, passwords)
+    finally:
+        close_runtime(runtime)
+
+
+def session_cookie(server: LiveServer, login: str) -> str:
+    """A fresh session secret of ``login``."""
+    with server.client() as client:
+        answer = client.post(
+            "/api/v1/login", json={"login": login, "password": server.passwords[login]}
+        )
+    assert answer.status_code == 200, answer.text
+    cookie: str = answer.cookies["bcm_session"]
+    return cookie
+
+
+@dataclass
+class FeedClient:
+    """A synchronous WebSocket feed client; ``messages`` keeps everything received."""
+
+    ws: ClientConnection
+    messages: list[dict[str, Any]]
+
+    def receive(self, timeout: float = 10) -> dict[str, Any]:
+        """The next message."""
+        message: dict[str, Any] = json.loads(self.ws.recv(timeout=timeout))
+        self.messages.append(message)
+        return message
+
+    def until(self, kind: str, timeout: float = 10) -> dict[str, Any]:
+        """Receive until a message of ``kind``; returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.receive(max(0.01, deadline - time.monotonic()))
+            if message["type"] == kind:
+                return message
+
+    def items(self) -> list[dict[str, Any]]:
+        """The item messages received so far."""
+        return [m for m in self.messages if m["type"] == "item"]
+
+    def collect(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
+        """Receive until ``count`` items have arrived (heartbeats are skipped)."""
+        deadline = time.monotonic() + timeout
+        while len(self.items()) < count:
+            self.receive(max(0.01, deadline - time.monotonic()))
+        return self.items()
+
+    def ack(self, cursor: int) -> None:
+        """Acknowledge up to ``cursor``."""
+        self.ws.send(json.dumps({"type": "ack", "cursor": cursor}))
+
+
+def feed_url(base: str, **query: object) -> str:
+    """The WebSocket URL of the feed with ``query``."""
+    params = "&".join(f"{k}={v}" for k, v in query.items() if v is not None)
+    return base.replace("http://", "ws://") + "/api/v1/feed" + (f"?{params}" if params else "")
+
+
+@contextmanager
+def subscribe(
+    server: LiveServer, login: str, *, cookie: str | None = None, **query: object
+) -> Iterator[FeedClient]:
+    """A feed client signed in as ``login`` (a fresh session unless ``cookie``); the
+    ``hello`` message has been read."""
+    secret = cookie or session_cookie(server, login)
+    headers = {"Cookie": f"bcm_session={secret}"}
+    with connect(feed_url(server.url, **query), additional_headers=headers) as ws:
+        client = FeedClient(ws, [])
+        assert client.receive()["type"] == "hello"
+        yield client
+
+
+def post(server: LiveServer, cookie: str, body: str, label: str, text: str) -> dict[str, Any]:
+    """Post an item over HTTP as the session ``cookie``; returns the item JSON."""
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=30, cookies={"bcm_session": cookie}) as c:
+        answer = c.post("/api/v1/items", json={"body": body, "label": label, "text": text})
+    assert answer.status_code == 201, answer.text
+    item: dict[str, Any] = answer.json()
+    return item
