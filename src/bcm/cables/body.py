@@ -6,7 +6,11 @@ Input is the body's lines with page-continuation lines already removed (blank li
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 
 from bcm.cables import lines as L
 from bcm.cables.marks import portion_of
@@ -44,7 +48,7 @@ def _take_signature(lines: list[str], body: Body) -> None:
     if last.endswith(".") and L.SIGNATURE.match(last[:-1]) and " " not in last:
         last = last[:-1]  # "MCNAMARA."
     trailer = [line for line in lines[end:] if line.strip()]
-    if L.SIGNATURE.match(last) and len(last) <= 30 and not L.PARAGRAPH.match(last):
+    if L.SIGNATURE.match(last) and len(last) <= 30 and not L.is_paragraph_start(last):
         body.signature = last
         del lines[end - 1 :]
     elif (trailing := L.TRAILING_SIGNATURE.match(last)) and trailing[2] not in _NOT_NAMES:
@@ -60,44 +64,52 @@ def _take_signature(lines: list[str], body: Body) -> None:
         body.warnings.append(f"{len(ignored)} line(s) after the signature ignored")
 
 
-def _take_footer(lines: list[str], body: Body) -> None:
-    last_paragraph = max((i for i, line in enumerate(lines) if L.PARAGRAPH.match(line)), default=-1)
-    for index in range(last_paragraph + 1, len(lines)):
+def _take_footer(lines: list[str], kinds: str, body: Body) -> str:
+    """Move a ``*****`` block after the last paragraph into ``footer``; returns the kinds left."""
+    after = kinds.rfind("P") + 1
+    if not any("*****" in line for line in lines[after:]):
+        return kinds
+    for index in range(after, len(lines)):
         if L.FOOTER_RULE.match(lines[index]):
             body.footer = [line.strip() for line in lines[index:] if line.strip()]
             del lines[index:]
-            return
+            return kinds[:index]
+    return kinds
 
 
-def _runs(lines: list[str]) -> list[tuple[int, int]]:
-    """(start, end) of each run of consecutive non-blank lines; a paragraph starts a run."""
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    for index, line in enumerate([*lines, ""]):
-        if start is not None and line.strip() and L.PARAGRAPH.match(line):
-            runs.append((start, index))
-            start = index
-        elif line.strip() and start is None:
-            start = index
-        elif not line.strip() and start is not None:
-            runs.append((start, index))
-            start = None
-    return runs
+def _kinds(lines: list[str]) -> str:
+    """One letter per line: B blank, P paragraph start candidate, R rule, T text.
+
+    Found with two regex scans of the joined text rather than a regex per line: the body is
+    nearly all prose, and this is the parser's hot path.
+    """
+    kinds = ["T" if line else "B" for line in lines]
+    text = "\n" + "\n".join(lines)  # see L.PARAGRAPH_LINE: "\n" + line start
+    ends = list(map(add, accumulate(map(len, lines)), range(len(lines))))
+    for pattern, kind in ((L.PARAGRAPH_LINE, "P"), (L.RULE_LINE, "R")):
+        for match in pattern.finditer(text):
+            kinds[bisect_left(ends, match.start())] = kind
+    return "".join(kinds)
 
 
-def _heading_lines(lines: list[str]) -> set[int]:
+_RUN = re.compile(r"[PTR][TR]*")
+_PARAGRAPH_KIND = re.compile("P")
+
+
+def _heading_lines(lines: list[str], kinds: str) -> set[int]:
     """Indexes of heading lines: short runs framed or underlined by rules (``-----``)."""
     headings: set[int] = set()
-    runs = _runs(lines)
+    runs = [(m.start(), m.end()) for m in _RUN.finditer(kinds)]
     for position, (start, end) in enumerate(runs):
-        run = lines[start:end]
-        rules = [bool(L.RULE.match(line)) for line in run]
-        if any(L.PARAGRAPH.match(line) for line in run):
+        run = kinds[start:end]
+        if "P" in run:
             continue
-        followed_by_rule = position + 1 < len(runs) and all(
-            L.RULE.match(line) for line in lines[runs[position + 1][0] : runs[position + 1][1]]
+        rules = run.count("R")
+        following = (
+            kinds[runs[position + 1][0] : runs[position + 1][1]] if position + 1 < len(runs) else ""
         )
-        if (any(rules) or followed_by_rule) and len(run) - sum(rules) <= 4:
+        followed_by_rule = bool(following) and following.count("R") == len(following)
+        if (rules or followed_by_rule) and len(run) - rules <= 4:
             headings.update(range(start, end))
     return headings
 
@@ -145,36 +157,64 @@ def _paragraph_number(line: str, last: int | None) -> tuple[int, str] | None:
     return number, match[2]
 
 
-def split_body(lines: list[str]) -> Body:
-    """Paragraphs, headings, footer and signature of the body lines."""
+def split_body(lines: list[str], *, stripped: bool = False) -> Body:
+    """Paragraphs, headings, footer and signature of the body lines (``stripped``: the lines
+    carry no trailing whitespace already, as the parser's do)."""
     body = Body()
-    lines = [line.rstrip() for line in lines]
+    lines = list(lines) if stripped else [line.rstrip() for line in lines]
     _take_signature(lines, body)
-    _take_footer(lines, body)
-    headings = _heading_lines(lines)
-    current: _Open | None = None
-    heading: list[str] = []
-    last: int | None = None
-    for index, line in enumerate(lines):
+    kinds = _take_footer(lines, _kinds(lines), body)
+    headings = _heading_lines(lines, kinds)
+    reader = _Reader(body)
+    position, last = 0, None
+    events = sorted(headings.union(m.start() for m in _PARAGRAPH_KIND.finditer(kinds)))
+    for index in events:
+        kind = kinds[index]
         if index in headings:
-            if not L.RULE.match(line):
-                heading.append(line.strip())
-            continue
-        start = _paragraph_number(line, last) if line.lstrip()[:1].isdigit() else None
-        if start is None and current is not None and not (heading and line.strip()):
-            current.text.append(line.strip() if not line.strip() else line.rstrip())
-            continue
-        if start is None and not line.strip():
-            continue
-        if current is not None:
-            body.paragraphs.append(current.close())
-        number, rest = start if start is not None else (None, line.strip())
-        portion, rest = _mark(rest.strip(), number, body)
-        current = _Open(number, portion, "\n".join(heading) or None, [rest])
-        heading = []
-        last = number if number is not None else last
-    if current is not None:
-        body.paragraphs.append(current.close())
-    if heading:
-        body.paragraphs.append(Paragraph(None, None, "", "\n".join(heading)))
-    return body
+            reader.plain(lines[position:index])
+            if kind != "R":
+                reader.heading.append(lines[index].strip())
+            position = index + 1
+        elif kind == "P" and (start := _paragraph_number(lines[index], last)) is not None:
+            reader.plain(lines[position:index])
+            reader.start(*start)
+            position, last = index + 1, start[0]
+    reader.plain(lines[position:])
+    return reader.finish()
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Assembles paragraphs from paragraph starts, headings and the plain lines between."""
+
+    body: Body
+    current: _Open | None = None
+    heading: list[str] = field(default_factory=list)
+
+    def start(self, number: int | None, rest: str) -> None:
+        if self.current is not None:
+            self.body.paragraphs.append(self.current.close())
+        portion, rest = _mark(rest.strip(), number, self.body)
+        self.current = _Open(number, portion, "\n".join(self.heading) or None, [rest])
+        self.heading = []
+
+    def plain(self, segment: list[str]) -> None:
+        """Text lines: more of the open paragraph, or unnumbered text after a heading."""
+        if not segment:
+            return
+        if self.current is not None and not self.heading:
+            self.current.text.extend(segment)
+            return
+        first = next((i for i, line in enumerate(segment) if line), None)
+        if self.current is not None:
+            self.current.text.extend(segment[: first if first is not None else len(segment)])
+        if first is not None:
+            self.start(None, segment[first].strip())
+            self.plain(segment[first + 1 :])
+
+    def finish(self) -> Body:
+        if self.current is not None:
+            self.body.paragraphs.append(self.current.close())
+        if self.heading:
+            self.body.paragraphs.append(Paragraph(None, None, "", "\n".join(self.heading)))
+        return self.body

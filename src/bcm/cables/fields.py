@@ -15,23 +15,33 @@ _SPACES = re.compile(r"\s+")
 
 # --- addressees (FL7/FL8/FL9) -------------------------------------------------------------
 
-_PRECEDENCE_ALT = "|".join(ADDRESSEE_PRECEDENCES)
-_ADDRESSEE = re.compile(
-    r"^(?:(?P<ri>R[A-Z0-9]{3,7})\s*/\s*)?(?P<address>.*?)"
-    rf"(?:\s+(?P<precedence>{_PRECEDENCE_ALT}))?(?:\s+(?P<serial>\d{{4}}))?\s*$"
-)
+_ROUTING = re.compile(r"(R[A-Z0-9]{3,7})\s*/\s*")
+_SERIAL = re.compile(r"\s(\d{4})$")
 
 
 def parse_addressee(text: str) -> Addressee | None:
-    """``RUEHC/SECSTATE WASHDC IMMEDIATE 1087`` -> an Addressee; None when nothing is left."""
-    match = _ADDRESSEE.match(_SPACES.sub(" ", text.strip()))
-    if match is None or not match["address"]:
+    """``RUEHC/SECSTATE WASHDC IMMEDIATE 1087`` -> an Addressee; None when nothing is left.
+
+    Read from both ends (routing indicator, then MCN and precedence word) without a
+    backtracking regex: address lines are on the parser's hot path.
+    """
+    line = _SPACES.sub(" ", text.strip())
+    routing = _ROUTING.match(line)
+    if routing is not None:
+        line = line[routing.end() :]
+    serial = _SERIAL.search(line)
+    if serial is not None:
+        line = line[: serial.start()].rstrip()
+    precedence = next((p for p in ADDRESSEE_PRECEDENCES if line.endswith(" " + p)), None)
+    if precedence is not None:
+        line = line[: -len(precedence) - 1].rstrip()
+    if not line:
         return None
     return Addressee(
-        address=match["address"],
-        routing_indicator=match["ri"],
-        precedence=match["precedence"],
-        serial=match["serial"],
+        address=line,
+        routing_indicator=routing[1] if routing else None,
+        precedence=precedence,
+        serial=serial[1] if serial else None,
     )
 
 

@@ -7,6 +7,7 @@ the caller decides where the telegram text starts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -51,17 +52,40 @@ class HeaderReader:
     def started(self) -> bool:
         return self.seen_format_line
 
+    @property
+    def in_list(self) -> bool:
+        """Whether TO/INFO addressees are being read."""
+        return self._list in ("TO", "INFO")
+
     def feed(self, line: str, number: int) -> bool:
         """Consume one stripped line; False when it is not part of the header."""
         if not line:
             self._list = None if self._list == "XMT" else self._list
             return self.seen_format_line
-        for reader in (self._fl1, self._fl2, self._fl3, self._fl4, self._fl5, self._fm):
-            if reader(line, number):
-                self._list = None
-                self.seen_format_line = True
-                return True
+        reader = self._reader(line)
+        if reader is not None and reader(line, number):
+            self._list = None
+            self.seen_format_line = True
+            return True
         return self._addressees(line)
+
+    def _reader(self, line: str) -> Callable[[str, int], bool] | None:
+        """The format-line reader the line's first characters point to (cheap dispatch)."""
+        if line.startswith("VZCZC"):
+            return self._fl1
+        if line.startswith("DE "):
+            return self._fl3
+        if line.startswith("ZN"):
+            return self._fl4
+        if line.startswith("FM "):
+            return self._fm
+        if line[:1] in "ZOPRYzopry" and line[1:2] == " ":
+            return self._fl5
+        if line[:2] in ("ZZ", "OO", "PP", "RR", "YY") or (
+            self._last_fl == "FL2" and line.startswith("R")
+        ):
+            return self._fl2
+        return None
 
     def _fl1(self, line: str, _number: int) -> bool:
         if not FL1.match(line):

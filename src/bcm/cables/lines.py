@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --- classification line --------------------------------------------------------------------
 
@@ -15,7 +16,7 @@ _WORD = re.compile(
 _FIRST_WORD = re.compile(r"^([A-Za-z]{6,})\b\s*(.*)$")
 _TAIL = re.compile(
     r"^(?:SECTION\s+(?P<section>\d{1,2})\s+OF\s+(?P<sections>\d{1,2})\s*)?"
-    r"(?:(?P<post>[A-Za-z][A-Za-z .'-]*?)\s+(?P<number>\d{1,6}))?\s*$",
+    r"(?:(?P<post>[A-Za-z](?:[A-Za-z .'-]*[A-Za-z.'])?)\s+(?P<number>\d{1,6}))?\s*$",
     re.IGNORECASE,
 )
 # Collapsed spelling -> level word of the classification line.
@@ -54,12 +55,19 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=8192)
 def _fuzzy_level(word: str, tolerance: int) -> str | None:
+    """The level a misspelt word stands for (``SECCRET``, ``CONFIDENTAL``), if any."""
     word = word.upper()
     if word in _LEVELS:
         return _LEVELS[word]
     for spelling, level in _LEVELS.items():
-        if " " not in spelling and len(spelling) >= 6 and _distance(word, spelling) <= tolerance:
+        if (
+            " " not in spelling
+            and len(spelling) >= 6
+            and abs(len(spelling) - len(word)) <= tolerance
+            and _distance(word, spelling) <= tolerance
+        ):
             return level
     return None
 
@@ -74,15 +82,21 @@ def _tail(rest: str) -> tuple[tuple[int, int] | None, str | None, int | None] | 
     return section, post, number
 
 
+_HINT = re.compile(
+    r"(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED OFFICIAL|[A-Z]{6})",
+    re.IGNORECASE,
+)
+
+
 def classification_line(line: str) -> ClassificationLine | None:
     """Recognise ``S E C R E T SECTION 01 OF 02 TOKYO 000445`` and its messy variants."""
+    if not _HINT.match(line):
+        return None
     if spaced := _SPACED.match(line):
         written = spaced[1].replace(" ", "").upper()
         level = _fuzzy_level(written, 2)
-        tail = _tail(spaced[2])
-        if level is not None and tail is not None:
-            return ClassificationLine(level, written, *tail)
-        return None
+        tail = _tail(spaced[2]) if level is not None else None
+        return ClassificationLine(level, written, *tail) if level and tail else None
     if word := _WORD.match(line):
         tail = _tail(word[2])
         if tail is None:
@@ -91,7 +105,7 @@ def classification_line(line: str) -> ClassificationLine | None:
         return ClassificationLine(_LEVELS[written], written.replace(" ", ""), *tail)
     if (first := _FIRST_WORD.match(line)) and first[1].isupper():
         level = _fuzzy_level(first[1], 1)
-        tail = _tail(first[2])
+        tail = _tail(first[2]) if level is not None else None
         if level is not None and tail is not None and tail[2] is not None:
             return ClassificationLine(level, first[1].upper(), *tail)
     return None
@@ -122,9 +136,12 @@ _CAPTION = re.compile(rf"(?:{'|'.join(re.escape(c) for c in CAPTIONS)})(?=\s|$)"
 _CAPTION_LINE = re.compile(rf"^(?:(?:{'|'.join(re.escape(c) for c in CAPTIONS)})(?:\s+|$))+$")
 
 
+_CAPTION_STARTS = frozenset(caption[:2] for caption in CAPTIONS)
+
+
 def captions(line: str) -> list[str] | None:
     """The captions of a caption line (``NOFORN SIPDIS`` -> two), None for other lines."""
-    if not _CAPTION_LINE.match(line):
+    if line[:2] not in _CAPTION_STARTS or not _CAPTION_LINE.match(line):
         return None
     return _CAPTION.findall(line)
 
@@ -146,6 +163,9 @@ REF = re.compile(
 CLASSIFIED_BY = re.compile(
     r"^(?:\d\.\s*)?(?:\([A-Z]\)\s*)?CLASS\w*\s+BY\b\s*:?\s*(?P<value>.*)$", re.IGNORECASE
 )
+ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
+# Every field label above starts with one of these: one cheap test before five regexes.
+LABEL_HINT = re.compile(r"\s*(?:E|T|SUBJ|UBJ|REF|AGS|\d|\(|CLASS)", re.IGNORECASE)
 REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
 INLINE_LABEL = re.compile(
     r"\s+(?=(?:TAGS|SUBJECT|REFS?|Ref\(s\)|Classified By|E\.\s?O\.\s?12\d{3})\s*:)"
@@ -157,6 +177,11 @@ INLINE_LABEL = re.compile(
 # --- body ---------------------------------------------------------------------------------------
 
 PARAGRAPH = re.compile(r"^\s*(\d{1,2})\s*\.(?!\d)\s*(.*)$")
+# The same two line kinds, found in a whole text at once. Searched in "\n" + text: a pattern
+# that starts with a literal newline is only tried at line starts, unlike "^" in MULTILINE
+# mode, which the regex engine tries at every position (ten times slower on a telegram).
+PARAGRAPH_LINE = re.compile(r"\n[^\S\n]*\d{1,2}[^\S\n]*\.(?!\d)")
+RULE_LINE = re.compile(r"\n[^\S\n]*-{3,}(?:[^\S\n]+-{3,})*[^\S\n]*(?=\n|$)")
 MARK = re.compile(r"^\(([^()]{1,60})\)\s*(.*)$")
 ENTIRE_TEXT = re.compile(
     r"^(TOP SECRET|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s*-\s*ENTIRE TEXT\b\.?\s*(.*)$", re.IGNORECASE
@@ -179,6 +204,24 @@ SPACED_LEVEL = re.compile(r"^\s*(?:C O N F I D E N T I A L|S E C R E T|T O P S E
 SIGNATURE = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z](?:[A-Za-z'\-.]*[A-Za-z'])?){0,2}$")
 TRAILING_SIGNATURE = re.compile(r"^(.*[.!?\"'])\s+([A-Z][A-Z'\-]{3,})#*\s*$")
 FOOTER_RULE = re.compile(r"^\s*\*{5,}")
+
+
+def is_paragraph_start(line: str) -> bool:
+    """``1. (C) text``; the first-character test keeps prose lines off the regex."""
+    return line.lstrip()[:1].isdigit() and PARAGRAPH.match(line) is not None
+
+
+def is_rule(line: str) -> bool:
+    """A heading rule ``-------``."""
+    return "---" in line and RULE.match(line) is not None
+
+
+# Body lines that may be noise or a classification line: the only ones looked at closely.
+BODY_SPECIAL_LINE = re.compile(
+    r"\n[^\S\n]*(?:PAGE\s|[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED OFFICIAL"
+    r"|[A-Z]{6,}\b[^\n]*\d[^\S\n]*(?=\n|$))"
+)
+PAGE_OF_LINE = re.compile(r" OF \d{3}[^\S\n]*(?=\n|$)")  # ends a continuation line
 
 
 def is_noise(line: str) -> bool:

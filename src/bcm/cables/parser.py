@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 
 from bcm.cables import lines as L
 from bcm.cables.body import split_body
@@ -21,6 +24,8 @@ from bcm.cables.model import Header, Telegram
 from bcm.errors import InvalidInput
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Substring tests are ~15x faster than a character-class scan of a whole telegram.
+_CONTROL_CHARS = tuple(chr(c) for c in (*range(9), 11, 12, *range(14, 32), 127))
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,200})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 _SPACES = re.compile(r"\s+")
@@ -28,9 +33,12 @@ _CLASSIFIED_IN_TEXT = re.compile(r"CLASS\w*\s+BY\b\s*:?\s*(.*)", re.IGNORECASE |
 
 
 def _clean(text: str) -> tuple[list[str], list[str]]:
-    """Lines without control characters, HTML entities, markup and WikiLeaks ¶ anchors."""
+    """Lines without control characters, HTML entities, markup and WikiLeaks ¶ anchors.
+
+    Each pass runs only when its character occurs: this is on the hot path.
+    """
     warnings: list[str] = []
-    if _CONTROL.search(text):
+    if any(char in text for char in _CONTROL_CHARS) and _CONTROL.search(text):
         text = _CONTROL.sub("", text)
         warnings.append("control characters removed")
     if "&" in text and _ENTITY.search(text):
@@ -39,14 +47,14 @@ def _clean(text: str) -> tuple[list[str], list[str]]:
     if "<" in text and _MARKUP.search(text):
         text = _MARKUP.sub("", text)
         warnings.append("markup removed")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cleaned = []
-    for line in lines:
-        line = line.rstrip()
-        if line.endswith("\\"):
-            line = line[:-1].rstrip()
-        cleaned.append(line.replace("¶", "", 1) if "¶" in line[:8] else line)
-    return cleaned, warnings
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    if "\\" in text:
+        lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
+    if "¶" in text:
+        lines = [line.replace("¶", "", 1) if "¶" in line[:8] else line for line in lines]
+    return lines, warnings
 
 
 @dataclass(slots=True)
@@ -105,7 +113,6 @@ class _Parser:
         self.first_block: _Fields | None = None
         self.preamble: list[str] = []
         self.body: list[str] = []
-        self.body_has_paragraph = False
         self.lines: list[str] = []
         self.index = 0
 
@@ -114,11 +121,17 @@ class _Parser:
         self.preamble = lines[:start]
         zone, index = "head", start
         self.lines = lines
+        handlers = {"head": self._head, "fields": self._field_line}
         while index < len(lines):
+            if zone == "body":
+                resume = self._body(lines, index)
+                if resume is None:
+                    return
+                zone, index = "fields", resume
+                continue
             self.index = index
             line = lines[index]
-            handler = {"head": self._head, "fields": self._field_line, "body": self._body}[zone]
-            next_zone = handler(line.strip(), line, index + 1)
+            next_zone = handlers[zone](line.strip(), line, index + 1)
             if next_zone == zone or next_zone.endswith("+"):
                 index += 1
             zone = next_zone.rstrip("+")
@@ -128,6 +141,9 @@ class _Parser:
         if not line:
             self.header.feed("", number)
             return "head"
+        if self.header.in_list and L.ROUTED_ADDRESS.match(line):
+            self.header.feed(line, number)  # "RUEHBJ/AMEMBASSY BEIJING ...": nothing else
+            return "head"
         classification = L.classification_line(line)
         if classification is not None and (self.header.started or classification.number):
             self.fields.line = classification
@@ -136,7 +152,7 @@ class _Parser:
             return "fields"
         if ":" in line and any(self._is_label(p) for p in L.INLINE_LABEL.split(line)[1:]):
             return "fields"  # "DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012"
-        if L.PARAGRAPH.match(line) and not self.header.started:
+        if L.is_paragraph_start(line) and not self.header.started:
             return "body"
         if not self.header.feed(line, number):
             self.warnings.append(f"line {number}: not understood in the header: {line[:60]!r}")
@@ -144,6 +160,8 @@ class _Parser:
 
     @staticmethod
     def _is_label(line: str) -> bool:
+        if not L.LABEL_HINT.match(line):
+            return False
         return bool(
             L.EO.match(line)
             or L.TAGS.match(line)
@@ -185,6 +203,25 @@ class _Parser:
     def _field_part(self, part: str, number: int) -> bool:
         """Read one line (or inline part) of the fields zone; False when the body starts."""
         fields = self.fields
+        if L.LABEL_HINT.match(part) and self._label_part(part, number):
+            return True
+        if L.is_paragraph_start(part) or L.is_rule(part):
+            return False
+        if fields.open and self._continues(part):
+            self._values(fields.open).append(part)
+            return True
+        fields.open = None
+        if (found := L.captions(part)) is not None:
+            fields.captions.extend(found)
+            return True
+        if not fields.labelled and not self._underlined():
+            fields.offices.append(part)
+            return True
+        return False
+
+    def _label_part(self, part: str, number: int) -> bool:
+        """Read a field label line; False when the line carries no label."""
+        fields = self.fields
         if L.EO.match(part):
             order, declassify, problems = parse_eo_line(part)
             fields.executive_order, fields.declassify_on, fields.eo_seen = order, declassify, True
@@ -200,18 +237,6 @@ class _Parser:
             if match := pattern.match(part):
                 self._open(name, match["value"])
                 return True
-        if L.PARAGRAPH.match(part) or L.RULE.match(part):
-            return False
-        if fields.open and self._continues(part):
-            self._values(fields.open).append(part)
-            return True
-        fields.open = None
-        if (found := L.captions(part)) is not None:
-            fields.captions.extend(found)
-            return True
-        if not fields.labelled and not self._underlined():
-            fields.offices.append(part)
-            return True
         return False
 
     def _underlined(self) -> bool:
@@ -254,26 +279,45 @@ class _Parser:
             return not (first.isupper() and any(char.islower() for char in part))
         return True
 
-    def _body(self, line: str, raw: str, number: int) -> str:
-        if line and (L.is_noise(line) or L.LONE_LEVEL.match(line)):
-            return "body"
-        if line and not line[0].isdigit():
+    def _body(self, lines: list[str], index: int) -> int | None:
+        """Take ``lines[index:]`` as body; the index to resume the fields zone at when a
+        duplicated caption block starts before the first paragraph, else None.
+
+        Page continuation lines, paper page headers, the classification repeated and lone
+        level lines are dropped. Candidates are found with one regex scan of the text.
+        """
+        rest = lines[index:]
+        text = "\n" + "\n".join(rest)  # match.start() is then the offset of the line's start
+        ends = list(map(add, accumulate(map(len, rest)), range(len(rest))))
+        first = L.PARAGRAPH_LINE.search(text)
+        first_paragraph = bisect_left(ends, first.start()) if first else len(rest)
+        drop: set[int] = set()
+        candidates = sorted(
+            {bisect_left(ends, m.start()) for m in L.BODY_SPECIAL_LINE.finditer(text)}
+            | {bisect_left(ends, m.start() - 1) for m in L.PAGE_OF_LINE.finditer(text)}
+        )
+        for at in candidates:
+            line = rest[at].strip()
+            if L.is_noise(line) or L.LONE_LEVEL.match(line):
+                drop.add(at)
+                continue
             classification = L.classification_line(line)
-            if classification is not None and classification.number is not None:
-                if not self.body_has_paragraph and self.fields.line is not None:
-                    self._classification_again(classification, number)
-                    self.body.clear()
-                    return "fields+"
-                self.warnings.append(f"line {number}: repeated classification line dropped")
-                return "body"
-        if line and L.PARAGRAPH.match(line):
-            self.body_has_paragraph = True
-        self.body.append(raw if line else "")
-        return "body"
+            if classification is None or classification.number is None:
+                continue
+            if at < first_paragraph and self.fields.line is not None:
+                self._classification_again(classification, index + at + 1)
+                self.body.clear()  # headings above a duplicated block belong to its copy
+                return index + at + 1
+            self.warnings.append(f"line {index + at + 1}: repeated classification line dropped")
+            drop.add(at)
+        if drop:
+            rest = [line for i, line in enumerate(rest) if i not in drop]
+        self.body.extend(rest)
+        return None
 
     def build(self) -> Telegram:
         fields = self.fields if self.first_block is None else self.first_block.merge(self.fields)
-        body = split_body(self.body)
+        body = split_body(self.body, stripped=True)
         self.warnings.extend(body.warnings)
         line = fields.line
         when = self.header.when
