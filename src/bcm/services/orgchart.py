@@ -57,7 +57,8 @@ def load_org_chart(tx: Tx, text: str) -> ChartSummary:
     orgs = [_organization(tx, o) for o in _list(top, "organizations")]
     positions = _positions(tx, _list(top, "positions"))
     people_nodes = _list(top, "people")
-    people = [_person(tx, p) for p in people_nodes]
+    logins: set[str] = set()
+    people = [_person(tx, p, logins) for p in people_nodes]
     operator = _operator(tx, top, people)
     for person in people:
         do_add_person(tx, person, actor=operator)
@@ -155,7 +156,7 @@ def _positions(tx: Tx, nodes: list[Node]) -> list[Position]:
 PERSON = {"login", "name", "kind", "nationality", "organization", "positions", "roles"}
 
 
-def _person(tx: Tx, node: Node) -> Person:
+def _person(tx: Tx, node: Node, logins: set[str]) -> Person:
     f = node.fields(PERSON | {"clearance"})
     try:
         person = check_new_person(
@@ -170,8 +171,9 @@ def _person(tx: Tx, node: Node) -> Person:
         )
     except InvalidInput as error:
         raise _at(f, error) from None
-    if tx.uow.find(Person, person.login) is not None:
+    if person.login in logins or tx.uow.find(Person, person.login) is not None:
         f.need("login").fail(f"a login not used before (got {person.login!r})")
+    logins.add(person.login)
     return person
 
 
