@@ -128,6 +128,6 @@ def test_a_bad_chart_names_the_field_and_line_and_writes_nothing(
 def test_init_with_a_bad_chart_creates_no_database(tmp_path: Path) -> None:
     target = tmp_path / "bcm.db"
     bad = BASE + "  - {login: x, name: X, nationality: USA, organization: nowhere}\n"
-    with pytest.raises(InvalidInput, match="people\\[1\\].organization"):
+    with pytest.raises(InvalidInput, match=r"people\[1\]\.organization"):
         init_database(f"sqlite:///{target}", org_chart=bad)
     assert not target.exists()

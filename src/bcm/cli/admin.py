@@ -28,12 +28,15 @@ from bcm.services.orgchart import summary_detail
 @database_option
 @click.option("--org-chart", "org_chart", type=click.Path(dir_okay=False), help="YAML org chart")
 @click.option("--reset", is_flag=True, help="erase an existing database first")
+@click.option("--key-file", default=None, help="node audit key file (default $BCM_KEY_FILE)")
 @json_option
-def init(database: str | None, org_chart: str | None, reset: bool, as_json: bool) -> None:
-    """Create the database (and node id); load an org chart."""
+def init(
+    database: str | None, org_chart: str | None, reset: bool, key_file: str | None, as_json: bool
+) -> None:
+    """Create the database (and node id and audit key); load an org chart."""
     text = None if org_chart is None else _read(org_chart)
     url = database_url(database)
-    node, summary = init_database(url, org_chart=text, reset=reset)
+    node, summary = init_database(url, org_chart=text, reset=reset, key_file=key_file)
     counts = None if summary is None else summary_detail(summary)
     result = {"database": url, "node": node, "loaded": counts}
     loaded = "" if counts is None else ", ".join(f"{v} {k}" for k, v in counts.items())
@@ -94,7 +97,8 @@ def person_show(login: str, database: str | None, as_json: bool) -> None:
         as_json,
         found,
         lambda: (
-            f"{found.login}: {found.name} ({found.nationality}, {found.kind.value}, {found.mode.value})"
+            f"{found.login}: {found.name} "
+            f"({found.nationality}, {found.kind.value}, {found.mode.value})"
         ),
     )
 
