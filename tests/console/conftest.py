@@ -25,6 +25,8 @@ FLAGS = [
 ]
 
 OpenPage = Callable[..., Page]
+# The console errors of each open page (see ``open_page``).
+console_errors: dict[Page, list[str]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +65,14 @@ def open_page(browser: Browser, server: ConsoleServer) -> Iterator[OpenPage]:
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        # Script errors and CSP violations show up as console errors: a test may assert none.
+        errors: list[str] = []
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        console_errors[page] = errors
         if login is not None:
             sign_in(page, login, server.passwords[login])
         return page
@@ -71,6 +81,8 @@ def open_page(browser: Browser, server: ConsoleServer) -> Iterator[OpenPage]:
         yield make
     finally:
         for context in contexts:
+            for page in context.pages:
+                console_errors.pop(page, None)
             context.close()
 
 

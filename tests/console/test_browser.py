@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from bcm.auth import totp
 from bcm.services import people
-from tests.console.conftest import OpenPage, screenshot
+from tests.console.conftest import OpenPage, console_errors, screenshot
 from tests.console.server import ConsoleServer
 
 pytestmark = pytest.mark.browser
@@ -99,6 +99,8 @@ def test_item_posted_through_the_api_appears_without_reload(
     expect(page.locator("#timeline li").first).to_contain_text("Radar track confirmed.")
     expect(item.locator(".portion")).to_have_text("(S//REL TO USA, JPN)")
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    expect(item.locator(".local-time")).to_contain_text("Local time")
+    assert console_errors[page] == []  # no script error, no CSP violation
     screenshot(page, "timeline")
 
 

@@ -16,7 +16,7 @@ function showLocalTimes(root) {
     if (Number.isNaN(when.getTime())) continue;
     const local = document.createElement("span");
     local.className = "local-time";
-    local.textContent = ` (${format.format(when)})`;
+    local.textContent = ` (${document.body.dataset.localLabel || "local"}: ${format.format(when)})`;
     time.title = when.toISOString();
     time.after(local);
     time.dataset.localDone = "1";
