@@ -161,14 +161,13 @@ class Authenticator:
         """The credential of a live session; ``Unauthenticated`` otherwise."""
         now = self.clock.now()
         id_hash = digest(secret)
-        row = self.store.session(id_hash)
+        row = self.store.session_if_enabled(id_hash)
         if row is None or row.ended_at is not None:
             raise Unauthenticated("no valid session")
         policy = self.settings.sessions
         if not policy.alive(created_at=row.created_at, last_seen_at=row.last_seen_at, now=now):
             self.store.end_session(id_hash, now, "expired")
             raise Unauthenticated("session expired")
-        self._check_enabled(row.person_id)
         if policy.needs_touch(last_seen_at=row.last_seen_at, now=now):
             self.store.touch_session(id_hash, now)
         return Credential(row.person_id, "session", id_hash[:16], ALL_SCOPES)
@@ -176,20 +175,14 @@ class Authenticator:
     def authenticate_token(self, secret: str) -> Credential:
         """The credential of a live API token; ``Unauthenticated`` otherwise."""
         now = self.clock.now()
-        token = self.store.token_by_hash(digest(secret))
+        token = self.store.token_if_enabled(digest(secret))
         if token is None or token.revoked_at is not None or now >= token.expires_at:
             raise Unauthenticated("no valid API token")
-        self._check_enabled(token.person_id)
         last = token.last_used_at
         if last is None or now - last >= self.settings.token_audit_every:
             self.store.touch_token(token.id, now)
             self._audit(token.person_id, "token.used", token.id, name=token.name)
         return Credential(token.person_id, "token", token.id, token.scopes)
-
-    def _check_enabled(self, person_id: str) -> None:
-        account = self.store.account(person_id)
-        if account is None or account.disabled_at is not None:
-            raise Unauthenticated("no valid session or token")
 
     def resolve(self, credential: Credential) -> Principal:
         """The principal behind ``credential`` if the person is in good standing now.

@@ -11,15 +11,17 @@ who manages structure only).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from bcm.auth.directory import Identity
 from bcm.domain.audit import AuditEntry
-from bcm.domain.model import ClearanceStatus, Person, Role
+from bcm.domain.model import ClearanceGrant, ClearanceStatus, Person, Role
+from bcm.domain.policy import Subject
 from bcm.errors import Unauthenticated
 from bcm.services import audit
 from bcm.services.core import Services, Tx
+from bcm.services.subjects import load_subject
 
 T = TypeVar("T")
 
@@ -35,10 +37,27 @@ class LostStanding(Unauthenticated):
 
 def standing_problem(tx: Tx, person: Person) -> str | None:
     """Why ``person`` may not use BCM now, or None."""
-    grants = list(tx.uow.grants_of(person.id))
+    return grants_problem(list(tx.uow.grants_of(person.id)))
+
+
+def grants_problem(grants: Sequence[ClearanceGrant]) -> str | None:
+    """Why a person holding ``grants`` may not use BCM, or None (see the module docstring)."""
     if not grants or any(g.status is ClearanceStatus.ACTIVE for g in grants):
         return None
     return f"clearance {grants[-1].status.value}"
+
+
+def subject_in_standing(tx: Tx, actor: str) -> Subject:
+    """The actor as the access policy's subject, after the standing check — one load of the
+    person and grants serves both (the hot path of posting)."""
+    try:
+        subject = load_subject(tx, actor)
+    except Unauthenticated:
+        raise LostStanding(actor, "person removed") from None
+    problem = grants_problem(subject.grants)
+    if problem is not None:
+        raise LostStanding(actor, problem)
+    return subject
 
 
 def identity_of(tx: Tx, ref: str, *, by_login: bool) -> Identity | None:

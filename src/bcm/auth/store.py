@@ -219,6 +219,38 @@ class AuthStore:
                 )
             )
 
+    def token_if_enabled(self, token_hash: str) -> TokenRow | None:
+        """The token with this digest if its account exists and is not disabled: one query,
+        on every API request."""
+        accounts = t.accounts.c
+        query = (
+            select(t.tokens)
+            .join(t.accounts, accounts.person_id == t.tokens.c.person_id)
+            .where(t.tokens.c.hash == token_hash, accounts.disabled_at.is_(None))
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _token(row) if row else None
+
+    def session_if_enabled(self, id_hash: str) -> SessionRow | None:
+        """The session with this digest if its account exists and is not disabled."""
+        accounts = t.accounts.c
+        query = (
+            select(t.sessions)
+            .join(t.accounts, accounts.person_id == t.sessions.c.person_id)
+            .where(t.sessions.c.id_hash == id_hash, accounts.disabled_at.is_(None))
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return SessionRow(
+            row.person_id,
+            _utc_req(row.created_at),
+            _utc_req(row.last_seen_at),
+            _utc(row.ended_at),
+        )
+
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         """The token whose secret has this digest."""
         with self.engine.connect() as conn:

@@ -20,7 +20,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from bcm.auth.directory import Credential, Principal
-from bcm.auth.people import LostStanding, guarded
+from bcm.auth.people import LostStanding, guarded, identity_of
 from bcm.auth.tokens import Scope
 from bcm.errors import Forbidden, Unauthenticated
 from bcm.web.runtime import Runtime
@@ -64,7 +64,14 @@ CredentialOf = Annotated[Credential, Depends(credential)]
 
 async def resolved(request: Request, found: CredentialOf) -> Principal:
     """The caller, whose person must be in good standing now."""
-    return await run_in_threadpool(runtime_of(request).authenticator.resolve, found)
+    runtime = runtime_of(request)
+    future = runtime.services.submit(identity_of, found.person_id, by_login=False)
+    who = await asyncio.wrap_future(future)
+    if who is None or who.problem is not None:
+        reason = "person removed" if who is None else who.problem
+        await run_in_threadpool(runtime.authenticator.end_access, found.person_id, str(reason))
+        raise Unauthenticated("no valid session or token")
+    return Principal(found, who.login, who.is_operator)
 
 
 Caller = Annotated[Principal, Depends(resolved)]
@@ -99,12 +106,20 @@ def scoped(scope: Scope) -> Callable[[Credential], Awaitable[Credential]]:
 
 
 async def call_service(
-    request: Request, found: Credential, op: Callable[..., T], /, *args: Any, **kwargs: Any
+    request: Request,
+    found: Credential,
+    op: Callable[..., T],
+    /,
+    *args: Any,
+    checks_standing: bool = False,
+    **kwargs: Any,
 ) -> T:
-    """Run service ``op`` as the caller, standing checked in the same unit of work; a
-    person who lost standing has every session and token ended and gets 401."""
+    """Run service ``op`` as the caller, standing checked in the same unit of work (by
+    ``guarded``, or by ``op`` itself when ``checks_standing``); a person who lost standing
+    has every session and token ended and gets 401."""
     runtime = runtime_of(request)
-    future = runtime.services.submit(guarded(op), *args, actor=found.person_id, **kwargs)
+    run = op if checks_standing else guarded(op)
+    future = runtime.services.submit(run, *args, actor=found.person_id, **kwargs)
     try:
         return await asyncio.wrap_future(future)
     except LostStanding as lost:
