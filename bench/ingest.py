@@ -110,7 +110,9 @@ async def _token(port: int) -> str:
 async def _drive(
     port: int, raw: bytes, connections: int, seconds: float
 ) -> tuple[int, float, dict[int, int]]:
-    """Send ``raw`` over ``connections`` connections for ``seconds``; (requests, elapsed, statuses)."""
+    """Send ``raw`` over ``connections`` connections for ``seconds``.
+
+    Returns (requests, elapsed seconds, count per status)."""
     conns = [await Connection.open(port) for _ in range(connections)]
     statuses: dict[int, int] = {}
     stop = time.perf_counter() + seconds
