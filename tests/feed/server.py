@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from websockets.sync.client import ClientConnection, connect
 
@@ -148,12 +149,15 @@ def subscribe(
         yield client
 
 
+def post_raw(server: LiveServer, cookie: str, body: str, label: str, text: str) -> httpx.Response:
+    """Post an item over HTTP as the session ``cookie``."""
+    with httpx.Client(base_url=server.url, timeout=30, cookies={"bcm_session": cookie}) as c:
+        return c.post("/api/v1/items", json={"body": body, "label": label, "text": text})
+
+
 def post(server: LiveServer, cookie: str, body: str, label: str, text: str) -> dict[str, Any]:
     """Post an item over HTTP as the session ``cookie``; returns the item JSON."""
-    import httpx
-
-    with httpx.Client(base_url=server.url, timeout=30, cookies={"bcm_session": cookie}) as c:
-        answer = c.post("/api/v1/items", json={"body": body, "label": label, "text": text})
+    answer = post_raw(server, cookie, body, label, text)
     assert answer.status_code == 201, answer.text
     item: dict[str, Any] = answer.json()
     return item
