@@ -195,6 +195,16 @@ def test_posting_with_paragraph_portion_marks(server: ConsoleServer, open_page: 
     item.locator(".item-label").click()
     expect(page.locator("#item-author")).to_have_text("Maj. Kim Reyes")
     expect(page.locator("#item-organization")).to_have_text("USFJ J-5 (Plans and Policy)")
+    original = page.url
+    page.get_by_role("link", name="Post a correction").click()
+    expect(page.locator("#correcting")).to_be_visible()
+    page.locator("#label").select_option(CONF_REL)
+    page.locator("#text-0").fill("Interceptor readiness raised.")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/bodies/bcc-yokota$"))
+    expect(page.locator("#timeline li").first.locator(".tag")).to_have_text("correction")
+    page.goto(original)
+    expect(page.locator("ol.timeline li")).to_contain_text("Interceptor readiness raised.")
     screenshot(page, "item")
 
 

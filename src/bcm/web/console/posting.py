@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -40,6 +40,7 @@ class Draft:
     marks: list[str] = field(default_factory=lambda: [""] * ROWS)
     texts: list[str] = field(default_factory=lambda: [""] * ROWS)
     errors: dict[str, str] = field(default_factory=dict)
+    supersedes: str = ""
 
     @classmethod
     def of(cls, form: FormData) -> Draft:
@@ -48,7 +49,8 @@ class Draft:
         texts = [t if isinstance(t, str) else "" for t in form.getlist("text")][:ROWS]
         marks += [""] * (ROWS - len(marks))
         texts += [""] * (ROWS - len(texts))
-        return cls(form_value(form, "label").strip(), marks, texts)
+        supersedes = form_value(form, "supersedes").strip()[:200]
+        return cls(form_value(form, "label").strip(), marks, texts, supersedes=supersedes)
 
     def rows(self) -> list[int]:
         """The rows the author wrote something in."""
@@ -70,10 +72,15 @@ def _form(request: Request, form: queries.PostForm, draft: Draft, status: int = 
 
 
 @router.get("/bodies/{ref}/post")
-async def post_form(ref: Ref, request: Request, found: Reader) -> Response:
-    """The empty post form."""
+async def post_form(
+    ref: Ref,
+    request: Request,
+    found: Reader,
+    supersedes: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The empty post form; with ``supersedes``, a correction of that item."""
     form = await call_service(request, found, queries.post_form, ref)
-    return _form(request, form, Draft())
+    return _form(request, form, Draft(supersedes=supersedes))
 
 
 @router.post("/bodies/{ref}/post")
@@ -115,12 +122,23 @@ async def _post(
 ) -> None:
     label = draft.label or None
     body = form.body.id
+    corrects = draft.supersedes or None
     if any(draft.marks[i] for i in rows):
         pairs = tuple((draft.marks[i], draft.texts[i]) for i in rows)
-        await call_service(request, found, items.post_item, body, label=label, paragraphs=pairs)
+        await call_service(
+            request,
+            found,
+            items.post_item,
+            body,
+            label=label,
+            paragraphs=pairs,
+            supersedes=corrects,
+        )
     else:
         text = "\n\n".join(draft.texts[i].strip() for i in rows)
-        await call_service(request, found, items.post_item, body, label=label, text=text)
+        await call_service(
+            request, found, items.post_item, body, label=label, text=text, supersedes=corrects
+        )
 
 
 def _field_of(name: str, rows: list[int]) -> str:
@@ -133,4 +151,4 @@ def _field_of(name: str, rows: list[int]) -> str:
         return f"{matched.group(2)}-{row}"
     if name == "text":
         return f"text-{rows[0] if rows else 0}"
-    return "label"
+    return "supersedes" if name == "supersedes" else "label"

@@ -120,7 +120,7 @@ class Timeline {
       this.refresh().catch(() => {});
     });
     socket.addEventListener("message", (event) => this.onMessage(event));
-    socket.addEventListener("close", () => this.reconnect());
+    socket.addEventListener("close", (event) => this.onClose(event));
   }
 
   onMessage(event) {
@@ -138,6 +138,18 @@ class Timeline {
       this.socket?.close();
     } else if (message.type === "hello" || message.type === "live") {
       this.setState("live");
+    }
+  }
+
+  // Close codes of docs/feed.md: 4001 access ended (sign in again), 4002 bad request (give
+  // up); anything else (resync 4000, server restart, network) reconnects from the cursor.
+  onClose(event) {
+    if (event.code === 4001) {
+      window.location.assign("/sign-in");
+    } else if (event.code === 4002) {
+      this.setState("offline");
+    } else {
+      this.reconnect();
     }
   }
 
