@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from bcm.auth.passwords import PRODUCTION, HashParams
 from bcm.bootstrap import init_database
 from bcm.errors import InvalidInput
 from bcm.services import items, people
+from bcm.services.core import Services
 from bcm.web.runtime import Runtime
 from bcm.web.serving import open_runtime, serve
 
@@ -35,16 +37,21 @@ def new_password() -> str:
 
 
 def prepare_demo(
-    database: Path, *, org_chart: Path = EXAMPLE_CHART
+    database: Path,
+    *,
+    org_chart: Path = EXAMPLE_CHART,
+    seed: Callable[[Services], object] | None = None,
+    hash_params: HashParams = PRODUCTION,
 ) -> tuple[Runtime, dict[str, str]]:
-    """Recreate ``database`` from the org chart, seed items, give everyone a new password."""
+    """Recreate ``database`` from the org chart, seed items (and run ``seed``, e.g. the
+    console's demo content), give everyone a new random password."""
     if not org_chart.is_file():
         raise InvalidInput("org_chart", f"the example org chart at {org_chart}")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{database}"
     init_database(url, org_chart=org_chart.read_text(encoding="utf-8"))
-    runtime = open_runtime(url)
+    runtime = open_runtime(url, hash_params=hash_params)
     passwords = {}
     for person in runtime.services.run(people.list_people):
         passwords[person.login] = new_password()
@@ -52,6 +59,8 @@ def prepare_demo(
     for body, label, login, text in SEED:
         author = runtime.services.run(people.get_person, login).id
         runtime.services.run(items.post_item, body, label=label, text=text, actor=author)
+    if seed is not None:
+        seed(runtime.services)
     return runtime, passwords
 
 
@@ -60,10 +69,11 @@ def run_demo(
     *,
     host: str = "127.0.0.1",
     port: int = 8080,
+    seed: Callable[[Services], object] | None = None,
     say: Callable[[str], object] = print,
 ) -> None:
     """``bcm demo``: prepare, print the URL and demo logins, serve until interrupted."""
-    runtime, passwords = prepare_demo(database)
+    runtime, passwords = prepare_demo(database, seed=seed)
     say(f"BCM demo database: {database} (recreated from {EXAMPLE_CHART.name})")
     say(f"Serving on http://{host}:{port}/  (API under /api/v1, health at /health)")
     say("Demo logins (passwords generated for this run):")
