@@ -72,5 +72,11 @@ def declared_banner(level: str | None, captions: Iterable[str]) -> str | None:
 
 def rollup_banner(portions: Iterable[str | None]) -> str | None:
     """The banner derived from the portion marks (None when nothing is marked)."""
-    labels = [portion_label(portion) for portion in portions if portion is not None]
-    return render_banner(rollup(labels)) if labels else None
+    # The roll-up of a set of portions: each distinct mark once, in first-seen order.
+    distinct = tuple(dict.fromkeys(portion for portion in portions if portion is not None))
+    return _rollup_distinct(distinct) if distinct else None
+
+
+@lru_cache(maxsize=1024)
+def _rollup_distinct(portions: tuple[str, ...]) -> str:
+    return render_banner(rollup([portion_label(portion) for portion in portions]))

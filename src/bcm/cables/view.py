@@ -87,7 +87,8 @@ def view(message: Telegram, clearance: Clearance) -> TelegramView:
 
     parts = [part for part in _parts(message, declared, allowed) if part is not None]
     visible = [part.label for part in parts if part.visible and part.label is not None]
-    banner = render_banner(rollup(visible)) if visible else "UNCLASSIFIED"
+    distinct = list(dict.fromkeys(visible))  # the roll-up of a set: each label once
+    banner = render_banner(rollup(distinct)) if distinct else "UNCLASSIFIED"
     return TelegramView(derive.message_id(message), banner, tuple(parts))
 
 
