@@ -12,6 +12,7 @@ from bcm.markings import (
     Clearance,
     Label,
     MarkingError,
+    Problem,
     allows,
     check_marking,
     compile_clearance,
@@ -23,6 +24,8 @@ from bcm.markings import (
     render_portion,
     rollup,
 )
+from bcm.markings.check import _finish, check_uncached
+from bcm.markings.parser import parse_draft
 from bcm.markings.vocab import expanded_groups
 from tests.markings.strategies import clearances, labels, raised
 
@@ -152,3 +155,18 @@ def test_ten_thousand_generated_strings_never_raise() -> None:
 @given(st.text(min_size=1001, max_size=1100))
 def test_overlong_text_is_refused(text: str) -> None:
     assert check_marking(text).problems[0].rule == "too-long"
+
+
+@given(
+    st.sampled_from(["TS", "S", "C", "U", "SBU", "ts", "s", "c", "u", "sbu"]),
+    st.sampled_from(["", "/", "//", " / ", " // "]),
+    st.sampled_from(["NF", "NOFORN", "nf"]),
+    st.sampled_from(["", " "]),
+)
+def test_simple_shapes_fast_path_equals_the_general_parser(
+    level: str, slashes: str, noforn: str, space: str
+) -> None:
+    text = f"({space}{level}{slashes}{noforn if slashes else ''}{space})"
+    draft = parse_draft(text)
+    assert not isinstance(draft, Problem)
+    assert check_uncached(text) == _finish(text, draft)

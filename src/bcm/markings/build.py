@@ -61,7 +61,8 @@ def drop_superseded(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def in_order(values: Iterable[str], order: tuple[str, ...]) -> tuple[str, ...]:
     """Deduplicated values in vocabulary (CVE) order."""
-    return tuple(sorted(set(values), key=order.index))
+    unique = set(values)
+    return tuple(sorted(unique, key=order.index)) if unique else ()
 
 
 def parse_sci(value: str) -> SciControl:
@@ -78,7 +79,7 @@ def merge_sci(controls: Iterable[SciControl]) -> tuple[SciControl, ...]:
     """One entry per system, compartments and sub-compartments merged and sorted; published
     systems in CVE order, unpublished ones after them alphabetically."""
     merged: dict[str, dict[str, set[str]]] = {}
-    for control in controls:
+    for control in controls:  # usually empty: the loop is the fast exit
         comps = merged.setdefault(control.system, {})
         for comp in control.compartments:
             comps.setdefault(comp.name, set()).update(comp.subs)
@@ -108,7 +109,7 @@ def canonical_sap(programs: Iterable[str]) -> tuple[str, ...]:
 def merge_aea(markings: Iterable[Aea]) -> tuple[Aea, ...]:
     """One entry per kind: CNWDI if any, SIGMAs united."""
     merged: dict[str, tuple[bool, set[int]]] = {}
-    for aea in markings:
+    for aea in markings:  # usually empty
         cnwdi, sigmas = merged.get(aea.kind, (False, set()))
         merged[aea.kind] = (cnwdi or aea.cnwdi, sigmas | set(aea.sigmas))
     return tuple(

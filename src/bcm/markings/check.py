@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +53,10 @@ def _check_cached(text: str, owner: str) -> MarkingCheck:
 
 def check_uncached(text: str, *, owner: str = "USA") -> MarkingCheck:
     """``check_marking`` without the cache of repeated strings (benchmarks report both)."""
+    if owner == "USA":
+        simple = _check_simple(text)
+        if simple is not None:
+            return simple
     if owner != "USA" and not is_country_code(owner):
         problem = Problem("unknown-country", f"owner {owner!r} is not a country or group code")
         return MarkingCheck(text, False, None, None, None, (problem,), None)
@@ -59,6 +64,37 @@ def check_uncached(text: str, *, owner: str = "USA") -> MarkingCheck:
     if isinstance(draft, Problem):
         return MarkingCheck(text, False, None, None, None, (draft,), None)
     return _finish(text, draft)
+
+
+# The shapes of almost every cable portion mark ((C), (S), (SBU), (S/NF), (U), (C//NF);
+# markings.md §3 counts): a plain U.S. level, optionally NOFORN, parsed by one regex.
+_SIMPLE = re.compile(r"\(\s*(TS|S|C|U|SBU)\s*(?:(/{1,2})\s*(NF|NOFORN)\s*)?\)", re.IGNORECASE)
+
+
+def _check_simple(text: str) -> MarkingCheck | None:
+    m = _SIMPLE.fullmatch(text.strip())
+    if m is None:
+        return None
+    word, slashes = m.group(1).upper(), m.group(2)
+    label, canonical, banner = _SIMPLE_LABELS[word, m.group(3) is not None]
+    legacy = word == "SBU" or slashes == "/"
+    return MarkingCheck(text, True, label, canonical, banner, (), None, legacy)
+
+
+def _simple_labels() -> dict[tuple[str, bool], tuple[Label, str, str]]:
+    """The labels of the simple shapes with their renderings (immutable constants)."""
+    table: dict[tuple[str, bool], tuple[Label, str, str]] = {}
+    for word in ("TS", "S", "C", "U", "SBU"):
+        for noforn in (False, True):
+            if word == "SBU":
+                label = Label(Level.U, non_ic=("SBU NOFORN" if noforn else "SBU",))
+            else:
+                label = Label(Level[word], dissem=("NOFORN",) if noforn else ())
+            table[word, noforn] = (label, render(label, portion=True), render_banner(label))
+    return table
+
+
+_SIMPLE_LABELS = _simple_labels()
 
 
 def _finish(text: str, draft: Draft) -> MarkingCheck:

@@ -23,6 +23,8 @@ def canonical_countries(codes: Iterable[str]) -> tuple[str, ...]:
     `USA, FVEY`), which makes dominance antisymmetric on canonical labels.
     """
     unique = set(codes)
+    if not unique:
+        return ()
     groups = expanded_groups()
     covered: set[str] = set()
     for code in unique:

@@ -82,8 +82,15 @@ class Draft:
 def normalize(text: str) -> str:
     """Upper case, one space between words, no space around separators."""
     text = " ".join(text.upper().split())
-    text = re.sub(r"\s*(/+)\s*", r"\1", text)
-    return re.sub(r"\s*,\s*", ", ", text)
+    if " /" in text or "/ " in text:
+        text = _AROUND_SLASHES.sub(r"\1", text)
+    if "," in text:
+        text = _AROUND_COMMAS.sub(", ", text)
+    return text
+
+
+_AROUND_SLASHES = re.compile(r"\s*(/+)\s*")
+_AROUND_COMMAS = re.compile(r"\s*,\s*")
 
 
 def parse_draft(text: str, owner: str = "USA") -> Draft | Problem:
