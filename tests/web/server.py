@@ -94,9 +94,12 @@ def running(runtime: Runtime) -> Iterator[str]:
 
 
 @contextmanager
-def live_server(tmp_path: Path, **runtime_options: object) -> Iterator[LiveServer]:
-    """A fresh database from the example org chart, served; every persona gets a password."""
-    url = f"sqlite:///{tmp_path / 'bcm.db'}"
+def live_server(
+    tmp_path: Path, *, url: str | None = None, **runtime_options: object
+) -> Iterator[LiveServer]:
+    """A fresh database (SQLite in ``tmp_path`` unless ``url``) from the example org chart,
+    served; every persona gets a password."""
+    url = url or f"sqlite:///{tmp_path / 'bcm.db'}"
     clock = FakeClock()
     init_database(url, org_chart=ORG_CHART, clock=clock)
     runtime = open_runtime(url, clock=clock, hash_params=CHEAP, **runtime_options)  # type: ignore[arg-type]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from bcm.auth import totp
 from bcm.auth.authenticator import (
@@ -22,6 +22,7 @@ from bcm.auth.store import AuthStore
 from bcm.auth.tokens import Scope
 from bcm.domain.clock import FakeClock
 from bcm.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from bcm.web.serving import open_auth_engine
 from tests.web.fakes import FakeDirectory
 
 PASSWORD = "correct horse battery"
@@ -37,9 +38,17 @@ def directory() -> FakeDirectory:
     return FakeDirectory()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'auth.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
 @pytest.fixture
-def auth(tmp_path: Path, clock: FakeClock, directory: FakeDirectory) -> Authenticator:
-    store = AuthStore(create_engine(f"sqlite:///{tmp_path / 'auth.db'}"))
+def auth(engine_url: str, clock: FakeClock, directory: FakeDirectory) -> Iterator[Authenticator]:
+    store = AuthStore(open_auth_engine(engine_url))
     store.create_tables()
     settings = AuthSettings(
         sessions=SessionPolicy(idle=timedelta(minutes=30), absolute=timedelta(hours=8)),
@@ -56,7 +65,8 @@ def auth(tmp_path: Path, clock: FakeClock, directory: FakeDirectory) -> Authenti
     for login in ("ito", "smith"):
         who = directory.add(login, operator=login == "smith")
         authenticator.set_password(who.person_id, PASSWORD)
-    return authenticator
+    yield authenticator
+    store.engine.dispose()
 
 
 def test_login_opens_a_session_that_authenticates(auth: Authenticator) -> None:

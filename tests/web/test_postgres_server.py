@@ -1,0 +1,47 @@
+"""The server on PostgreSQL: sessions, tokens, idempotency and revocation work the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bcm.services import clearances
+from tests.web.server import LiveServer, live_server
+
+pytestmark = pytest.mark.postgres
+POST = {"body": "bcc-yokota", "label": "SECRET//REL TO USA, JPN", "text": "track"}
+
+
+@pytest.fixture
+def pg_server(tmp_path: Path, pg_url: str) -> Iterator[LiveServer]:
+    with live_server(tmp_path, url=pg_url) as live:
+        yield live
+
+
+def test_idempotent_posts_and_revocation_on_postgres(pg_server: LiveServer) -> None:
+    token = pg_server.token("k.reyes", ["items:write", "items:read"])
+    headers = {"authorization": f"Bearer {token}", "idempotency-key": "pg-1"}
+
+    def post(_: int) -> httpx.Response:
+        with pg_server.client() as client:
+            return client.post("/api/v1/items", json=POST, headers=headers)
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(post, range(6)))
+    assert sorted(a.status_code for a in answers).count(201) == 1
+    assert len({a.json()["id"] for a in answers}) == 1
+    with pg_server.client() as client:
+        bearer = {"authorization": f"Bearer {token}"}
+        assert len(client.get("/api/v1/items", headers=bearer).json()) == 1
+        grant = pg_server.runtime.services.run(clearances.list_clearances, "k.reyes")[0]
+        pg_server.runtime.services.run(
+            clearances.suspend_clearance,
+            grant.id,
+            actor=pg_server.person_id("so.whitfield"),
+            reason="test",
+        )
+        assert client.get("/api/v1/items", headers=bearer).status_code == 401
