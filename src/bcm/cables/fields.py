@@ -16,7 +16,7 @@ _SPACES = re.compile(r"\s+")
 # --- addressees (FL7/FL8/FL9) -------------------------------------------------------------
 
 _ROUTING = re.compile(r"(R[A-Z0-9]{3,7})\s*/\s*")
-_SERIAL = re.compile(r"\s(\d{4})$")
+_PRECEDENCE_ENDINGS = tuple(" " + word for word in ADDRESSEE_PRECEDENCES)
 
 
 def parse_addressee(text: str) -> Addressee | None:
@@ -25,15 +25,18 @@ def parse_addressee(text: str) -> Addressee | None:
     Read from both ends (routing indicator, then MCN and precedence word) without a
     backtracking regex: address lines are on the parser's hot path.
     """
-    line = _SPACES.sub(" ", text.strip())
-    routing = _ROUTING.match(line)
+    line = text.strip()
+    if "  " in line or "\t" in line:
+        line = _SPACES.sub(" ", line)
+    routing = _ROUTING.match(line) if line[:1] == "R" else None
     if routing is not None:
         line = line[routing.end() :]
-    serial = _SERIAL.search(line)
-    if serial is not None:
-        line = line[: serial.start()].rstrip()
-    precedence = next((p for p in ADDRESSEE_PRECEDENCES if line.endswith(" " + p)), None)
-    if precedence is not None:
+    serial = None
+    if line[-5:-4] == " " and line[-4:].isdigit():
+        line, serial = line[:-5].rstrip(), line[-4:]
+    precedence = None
+    if line.endswith(_PRECEDENCE_ENDINGS):
+        precedence = next(p for p in ADDRESSEE_PRECEDENCES if line.endswith(" " + p))
         line = line[: -len(precedence) - 1].rstrip()
     if not line:
         return None
@@ -41,7 +44,7 @@ def parse_addressee(text: str) -> Addressee | None:
         address=line,
         routing_indicator=routing[1] if routing else None,
         precedence=precedence,
-        serial=serial[1] if serial else None,
+        serial=serial,
     )
 
 

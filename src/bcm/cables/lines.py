@@ -83,8 +83,8 @@ def _tail(rest: str) -> tuple[tuple[int, int] | None, str | None, int | None] | 
 
 
 _HINT = re.compile(
-    r"(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED OFFICIAL|[A-Z]{6})",
-    re.IGNORECASE,
+    r"(?:[A-Za-z] [A-Za-z] |(?i:TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED OFFICIAL)"
+    r"|[A-Z]{6}.*\d\s*$)"  # a misspelt level word is only read before a post and number
 )
 
 
@@ -167,6 +167,17 @@ ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
 # Every field label above starts with one of these: one cheap test before five regexes.
 LABEL_HINT = re.compile(r"\s*(?:E|T|SUBJ|UBJ|REF|AGS|\d|\(|CLASS)", re.IGNORECASE)
 REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
+_INLINE_WORDS = ("tags", "subject", "ref", "classified by", "e.o", "e. o", "sensitive but")
+
+
+def inline_parts(line: str) -> list[str]:
+    """A line split before labels run into it (``... E.O. 12958: DECL: ... TAGS: ...``)."""
+    lower = line[1:].lower()
+    if not any(word in lower for word in _INLINE_WORDS):
+        return [line]
+    return INLINE_LABEL.split(line)
+
+
 INLINE_LABEL = re.compile(
     r"\s+(?=(?:TAGS|SUBJECT|REFS?|Ref\(s\)|Classified By|E\.\s?O\.\s?12\d{3})\s*:)"
     r"|(?<=[A-Z’'])(?=REF:|Classified By:)"  # "...UK PRIMEREF: A." run together

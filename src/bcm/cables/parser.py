@@ -150,7 +150,7 @@ class _Parser:
             return "fields+"
         if self._is_label(line) or L.captions(line) is not None:
             return "fields"
-        if ":" in line and any(self._is_label(p) for p in L.INLINE_LABEL.split(line)[1:]):
+        if ":" in line and any(self._is_label(p) for p in L.inline_parts(line)[1:]):
             return "fields"  # "DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012"
         if L.is_paragraph_start(line) and not self.header.started:
             return "body"
@@ -183,7 +183,7 @@ class _Parser:
         if classification is not None and (classification.number or " " in line[:3]):
             self._classification_again(classification, number)
             return "fields"
-        parts = L.INLINE_LABEL.split(line) if ":" in line or "Sensitive" in line else [line]
+        parts = L.inline_parts(line) if ":" in line or "Sensitive" in line else [line]
         for index, part in enumerate(parts):
             if index and not self._is_label(part.strip()):
                 fields.open = None  # text run on after a field is not more of that field
