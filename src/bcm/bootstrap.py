@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+from bcm.audit.node import install_key
 from bcm.domain.clock import Clock
 from bcm.domain.events import Publisher
 from bcm.services.core import Services
@@ -50,9 +51,12 @@ def init_database(
     org_chart: str | None = None,
     reset: bool = False,
     clock: Clock | None = None,
+    key_file: str | None = None,
 ) -> tuple[str, ChartSummary | None]:
     """``bcm init``: create the schema and node id, then load ``org_chart`` (YAML text).
 
+    The node's audit key is generated (or an existing ``key_file`` reused, see
+    ``bcm.audit.keys``) and registered as the chain's first record.
     A bad chart leaves an initialized, empty database and raises the chart's error; it is
     parsed before anything is created, so the usual bad input writes nothing at all.
     """
@@ -64,10 +68,12 @@ def init_database(
         node = initialize(engine, reset=reset)
     finally:
         engine.dispose()
-    if org_chart is None:
-        return node, None
     services = open_services(resolved, clock=clock)
     try:
+        # The node key signs audit checkpoints; its public half is the chain's first record.
+        install_key(services, resolved, key_file)
+        if org_chart is None:
+            return node, None
         return node, services.run(load_org_chart, org_chart)
     finally:
         services.close()

@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("bcm.cli.items", "item"),
     ("bcm.cli.serve", "serve_command"),
     ("bcm.cli.serve", "account"),
+    ("bcm.cli.audit", "audit"),
 ]
 
 

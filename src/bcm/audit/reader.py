@@ -1,0 +1,96 @@
+"""Read-only snapshots of the audit table straight from SQL, for the verifier.
+
+Verification must not go through the writer thread (it would stall every write for as long
+as it reads) and must not trust the storage adapter's own decoding (which already refuses
+inconsistent rows): it opens its own read-only connection, in one snapshot transaction
+(SQLite: a WAL read transaction; PostgreSQL: REPEATABLE READ, READ ONLY), and streams the
+raw rows in ``seq`` order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from bcm.errors import BcmError, NotFound
+from bcm.storage.engine import normalize_url, sqlite_path
+
+COLUMNS = "seq, id, node, at, actor, action, target, label, allowed, prev_hash, hash, canonical"
+Row = tuple[Any, ...]
+
+
+class NotInitialized(BcmError):
+    """The database holds no BCM audit chain."""
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The node id and the audit rows (an iterator: read them once)."""
+
+    node: str
+    rows: Iterable[Row]
+
+
+def libpq_url(url: str) -> str:
+    """A ``postgresql://`` URL libpq and the PostgreSQL tools accept."""
+    return "postgresql://" + normalize_url(url).split("://", 1)[1]
+
+
+@contextmanager
+def audit_snapshot(url: str) -> Iterator[Snapshot]:
+    """The audit rows of the database at ``url`` in one consistent read-only snapshot."""
+    path = sqlite_path(url)
+    if path is not None:
+        with _sqlite_snapshot(url, path) as snapshot:
+            yield snapshot
+    else:
+        with _postgres_snapshot(url) as snapshot:
+            yield snapshot
+
+
+@contextmanager
+def _sqlite_snapshot(url: str, path: Any) -> Iterator[Snapshot]:
+    if not path.is_file():
+        raise NotFound("database", str(path))
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("BEGIN")
+        node = _node(conn.execute, url, sqlite3.Error)
+        yield Snapshot(node, conn.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq"))
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _postgres_snapshot(url: str) -> Iterator[Snapshot]:
+    try:
+        conn = psycopg.connect(libpq_url(url))
+    except psycopg.Error as error:
+        raise BcmError(f"cannot connect to {url}: {error}".strip()) from error
+    try:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        with conn.transaction():
+            node = _node(conn.execute, url, psycopg.Error)
+            cursor = conn.cursor(name="bcm_audit_snapshot")
+            cursor.itersize = 5000
+            cursor.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
+            yield Snapshot(node, cursor)
+    finally:
+        conn.close()
+
+
+def _node(execute: Any, url: str, errors: type[Exception]) -> str:
+    try:
+        row = execute("SELECT value FROM meta WHERE key = 'node'").fetchone()
+    except errors as error:
+        raise NotInitialized(f"database {url} is not initialized ({error})") from error
+    if row is None:
+        raise NotInitialized(f"database {url} is not initialized (no node id)")
+    return str(row[0])
