@@ -151,6 +151,8 @@ def test_metrics_for_operators_only(server: LiveServer) -> None:
         assert answer.headers["content-type"].startswith("text/plain")
         assert "# TYPE bcm_http_requests_total counter" in answer.text
         assert "bcm_login_failures_total" in answer.text
+        assert "bcm_writer_queue_depth" in answer.text
+        assert "bcm_http_request_duration_seconds_bucket" in answer.text
         token = operator.post(
             "/api/v1/tokens", json={"name": "prometheus", "scopes": ["metrics:read"]}
         ).json()["secret"]

@@ -117,6 +117,7 @@ class Metrics:
             "bcm_api_post_batch_items", "Items per API post request.", SIZE_BUCKETS
         )
         self._connected = 0
+        self._in_flight = 0
         self._extra: list[Metric] = []
 
     def gauge(self, name: str, help_text: str, read: Callable[[], float]) -> None:
@@ -124,20 +125,33 @@ class Metrics:
         self._extra.append(Gauge(name, help_text, read))
 
     def connected(self, delta: int) -> None:
-        """Count a client connection opening (+1) or closing (-1)."""
+        """Count a live client (a feed subscriber) connecting (+1) or leaving (-1)."""
         self._connected += delta
 
+    def in_flight(self, delta: int) -> None:
+        """Count a request starting (+1) or finishing (-1)."""
+        self._in_flight += delta
+
     def _all(self) -> list[Metric]:
-        connected = Gauge(
-            "bcm_http_connections", "Open client connections.", lambda: float(self._connected)
-        )
+        gauges = [
+            Gauge(
+                "bcm_connected_clients",
+                "Connected live clients.",
+                lambda: float(self._connected),
+            ),
+            Gauge(
+                "bcm_http_requests_in_flight",
+                "Requests being served.",
+                lambda: float(self._in_flight),
+            ),
+        ]
         fixed: list[Metric] = [
             self.requests,
             self.latency,
             self.login_failures,
             self.items_posted,
             self.post_batch,
-            connected,
+            *gauges,
         ]
         return fixed + self._extra
 

@@ -45,9 +45,11 @@ class ObservedApp:
                 message["headers"] = [*message.get("headers", []), *self.headers]
             await send(message)
 
+        self.metrics.in_flight(+1)
         try:
             await self.app(scope, receive, send_wrapped)
         finally:
+            self.metrics.in_flight(-1)
             self._observe(scope, status, time.perf_counter() - started)
 
     def _observe(self, scope: Scope, status: int, elapsed: float) -> None:

@@ -80,7 +80,9 @@ def open_runtime(
         rate_limit=FailureRateLimit(clock),
     )
     hub = Hub(services, broker, settings=feed, on_lost_standing=authenticator.end_access)
-    return Runtime(services, authenticator, IdempotencyStore(engine), tls=tls, feed=hub)
+    runtime = Runtime(services, authenticator, IdempotencyStore(engine), tls=tls, feed=hub)
+    register_store_gauges(runtime)
+    return runtime
 
 
 def close_runtime(runtime: Runtime) -> None:
@@ -95,6 +97,9 @@ def register_store_gauges(runtime: Runtime) -> None:
     """Expose the writer's queue depth and batch sizes when the store reports them."""
     store = runtime.services.store
     depth = getattr(store, "queue_depth", None)
+    queue = getattr(store, "_queue", None)
+    if depth is None and queue is not None and hasattr(queue, "qsize"):
+        depth = queue.qsize  # until the SQL store offers queue_depth() (see docs/api.md)
     if callable(depth):
         runtime.metrics.gauge(
             "bcm_writer_queue_depth",
@@ -127,7 +132,6 @@ def serve(
     from bcm.web.logs import configure_json_logging
 
     configure_json_logging(getattr(logging, log_level.upper(), logging.INFO))
-    register_store_gauges(runtime)
     config = uvicorn.Config(
         create_app(runtime),
         host=host,
