@@ -158,7 +158,7 @@ class HeaderReader:
         return True
 
     def _addressees(self, line: str) -> bool:
-        start = LIST_START.match(line)
+        start = LIST_START.match(line) if line.startswith(("TO", "INFO", "XMT")) else None
         if start is not None:
             self._list, line = start[1], start[2].lstrip("/ ")
             self.seen_format_line = True
@@ -166,7 +166,7 @@ class HeaderReader:
                 self._list, line = "XMT", again[2].lstrip("/ ")
         elif self._list is None:
             return False
-        if not line or PAGE_HEADER.match(line) or PAGE_HEADER.match(" " + line):
+        if not line or ("PAGE" in line and PAGE_HEADER.match(" " + line)):
             return True  # "TO PAGE 02  STATE 023763 071504Z": a paper page header
         if self._list == "XMT":
             self._exclude(line)

@@ -237,4 +237,6 @@ PAGE_OF_LINE = re.compile(r" OF \d{3}[^\S\n]*(?=\n|$)")  # ends a continuation l
 
 def is_noise(line: str) -> bool:
     """Page/section continuation lines and paper page headers: not part of any paragraph."""
-    return bool(CONTINUATION.match(line) or PAGE_HEADER.match(line))
+    if " OF " in line and CONTINUATION.match(line):
+        return True
+    return "PAGE" in line and PAGE_HEADER.match(line) is not None

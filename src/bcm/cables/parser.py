@@ -86,17 +86,25 @@ class _Fields:
         return self
 
 
+# Where a header or classification line may start: one scan instead of five regexes a line.
+_STRUCTURE_HINT = re.compile(
+    r"\n(?:VZCZC|ZZ|OO|PP|RR|YY|DE\s|[ZOPRY]\s|FM\s"
+    r"|[^\S\n]*(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED|[A-Z]{6}))",
+    re.IGNORECASE,
+)
+
+
+_FORMAT_LINES = (FL1, FL2, FL3, FL5, FM)
+
+
 def _structure_start(lines: list[str]) -> int:
     """Index of the first header or classification line; everything before is preamble."""
-    for index, raw in enumerate(lines):
-        line = raw.strip()
-        if (
-            FL1.match(line)
-            or FL2.match(line)
-            or FL3.match(line)
-            or FL5.match(line)
-            or FM.match(line)
-        ):
+    text = "\n" + "\n".join(lines)
+    ends = list(map(add, accumulate(map(len, lines)), range(len(lines))))
+    for hint in _STRUCTURE_HINT.finditer(text):
+        index = bisect_left(ends, hint.start())
+        line = lines[index].strip()
+        if any(pattern.match(line) for pattern in _FORMAT_LINES):
             return index
         classification = L.classification_line(line) if line else None
         if classification is not None and classification.number is not None:
