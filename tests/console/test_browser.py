@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from bcm.auth import totp
 from bcm.services import people
+from bcm.web.console.demo_data import WATCH_FLOOR, seed_console_demo
 from tests.console.conftest import OpenPage, console_errors, screenshot
 from tests.console.server import ConsoleServer
 
@@ -286,3 +287,17 @@ def test_the_timeline_resumes_after_a_dropped_connection(
     server.post("k.reyes", "ops-bilateral", CONF_REL, "Posted after reconnecting.")
     expect(page.locator("#timeline li", has_text="Posted after reconnecting.")).to_be_visible()
     expect(page.locator("#timeline li")).to_have_count(2)
+
+
+def test_the_demo_watch_floor_through_three_clearances(
+    server: ConsoleServer, open_page: OpenPage
+) -> None:
+    logins = seed_console_demo(server.runtime.services)
+    expected = {"k.reyes": ("s", 5), "y.mori": ("s", 4), "t.aoki": ("u", 2)}
+    for demo in logins:
+        page = open_page(demo.login)
+        page.goto(f"/bodies/{WATCH_FLOOR}")
+        color, count = expected[demo.login]
+        expect(page.locator("#timeline li")).to_have_count(count)
+        assert banner_color(page) == color
+        screenshot(page, f"demo-{demo.login}")
