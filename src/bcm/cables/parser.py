@@ -284,7 +284,7 @@ class _Parser:
             return (bool(fields.tags) and fields.tags[-1].endswith(",")) or part.isupper()
         if fields.open == "SUBJECT":
             first = fields.subject[0] if fields.subject else ""
-            return not (first.isupper() and any(char.islower() for char in part))
+            return not (first.isupper() and part != part.upper())  # a lower-case letter
         return True
 
     def _body(self, lines: list[str], index: int) -> int | None:
