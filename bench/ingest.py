@@ -38,6 +38,12 @@ def _bcm(*args: str, env: dict[str, str], stdin: str | None = None) -> None:
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -133,20 +139,38 @@ async def _drive(
     return sum(counts), elapsed, statuses
 
 
-async def _measure(port: int, seconds: float, connections: int, batch: int) -> dict[str, object]:
+async def _phase(
+    pid: int, port: int, raw: bytes, connections: int, seconds: float
+) -> tuple[int, float, dict[int, int], float]:
+    """One measured phase, with the server's CPU seconds spent in it."""
+    before = _cpu_seconds(pid)
+    count, elapsed, statuses = await _drive(port, raw, connections, seconds)
+    return count, elapsed, statuses, _cpu_seconds(pid) - before
+
+
+async def _measure(
+    pid: int, port: int, seconds: float, connections: int, batch: int
+) -> dict[str, object]:
     token = await _token(port)
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     empty = _raw("GET", "/api/v1/session", auth)
     single = _raw("POST", "/api/v1/items", auth, json.dumps(ITEM).encode())
     many = _raw("POST", "/api/v1/items/batch", auth, json.dumps({"items": [ITEM] * batch}).encode())
     await _drive(port, single, 8, 1.0)  # warm-up
-    n_empty, t_empty, s_empty = await _drive(port, empty, connections, seconds)
-    n_single, t_single, s_single = await _drive(port, single, connections, seconds)
-    n_batch, t_batch, s_batch = await _drive(port, many, 4, seconds)
+    n_empty, t_empty, s_empty, c_empty = await _phase(pid, port, empty, connections, seconds)
+    n_single, t_single, s_single, c_single = await _phase(pid, port, single, connections, seconds)
+    n_batch, t_batch, s_batch, c_batch = await _phase(pid, port, many, 4, seconds)
+    singles, batched = s_single.get(201, 0), s_batch.get(201, 0) * batch
     return {
         "empty_authenticated_per_s": round(n_empty / t_empty),
-        "single_items_per_s": round(s_single.get(201, 0) / t_single),
-        "batch_items_per_s": round(s_batch.get(201, 0) * batch / t_batch),
+        "single_items_per_s": round(singles / t_single),
+        "batch_items_per_s": round(batched / t_batch),
+        # Per second of the server process's CPU: comparable on a machine shared with
+        # other work, where wall-clock rates are not.
+        "empty_authenticated_per_cpu_s": round(n_empty / max(c_empty, 1e-9)),
+        "single_items_per_cpu_s": round(singles / max(c_single, 1e-9)),
+        "batch_items_per_cpu_s": round(batched / max(c_batch, 1e-9)),
+        "load_average_1m": os.getloadavg()[0],
         "batch_size": batch,
         "connections": connections,
         "seconds_per_phase": seconds,
@@ -178,7 +202,9 @@ def main() -> None:
         )
         try:
             _wait(port)
-            result = asyncio.run(_measure(port, args.seconds, args.connections, args.batch))
+            result = asyncio.run(
+                _measure(server.pid, port, args.seconds, args.connections, args.batch)
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -191,7 +217,11 @@ def main() -> None:
         f"({args.connections} connections)"
     )
     print(f"batches of {args.batch} (durable):    {result['batch_items_per_s']:>8} items/s")
-    print(f"statuses: {result['statuses']}")
+    print(
+        f"per server CPU-second: empty {result['empty_authenticated_per_cpu_s']}, "
+        f"single {result['single_items_per_cpu_s']}, batch {result['batch_items_per_cpu_s']}"
+    )
+    print(f"statuses: {result['statuses']}; load average {result['load_average_1m']:.1f}")
 
 
 def _wait(port: int) -> None:

@@ -8,8 +8,10 @@ account is locked or disabled, or which factor was wrong. Only the audit chain s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from bcm.auth import totp
@@ -46,6 +48,29 @@ class AuthSettings:
     # Token use is audited on first use and then at most once per interval per token, so a
     # sensor posting hundreds of reports a second does not double the audit chain.
     token_audit_every: timedelta = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A credential check: the credential (None: refused, ``refusal`` says why) and a
+    ``chore`` — a write the check calls for (record use, end an expired session) — kept
+    apart so that the read can run on the event loop and the write in a thread."""
+
+    credential: Credential | None
+    refusal: str = ""
+    chore: Callable[[], None] | None = None
+
+    def settle(self) -> Credential:
+        """Run the chore here, then the credential or ``Unauthenticated``."""
+        if self.chore is not None:
+            self.chore()
+        return self.settle_without_chore()
+
+    def settle_without_chore(self) -> Credential:
+        """The credential or ``Unauthenticated`` (the caller ran the chore)."""
+        if self.credential is None:
+            raise Unauthenticated(self.refusal)
+        return self.credential
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,32 +182,46 @@ class Authenticator:
 
     # -- every request ---------------------------------------------------------------------
 
-    def authenticate_session(self, secret: str) -> Credential:
-        """The credential of a live session; ``Unauthenticated`` otherwise."""
+    def check_session(self, secret: str) -> Check:
+        """Read-only check of a session secret; the caller runs ``chore`` (a write)."""
         now = self.clock.now()
         id_hash = digest(secret)
         row = self.store.session_if_enabled(id_hash)
         if row is None or row.ended_at is not None:
-            raise Unauthenticated("no valid session")
+            return Check(None, "no valid session")
         policy = self.settings.sessions
         if not policy.alive(created_at=row.created_at, last_seen_at=row.last_seen_at, now=now):
-            self.store.end_session(id_hash, now, "expired")
-            raise Unauthenticated("session expired")
+            return Check(
+                None, "session expired", partial(self.store.end_session, id_hash, now, "expired")
+            )
+        credential = Credential(row.person_id, "session", id_hash[:16], ALL_SCOPES)
         if policy.needs_touch(last_seen_at=row.last_seen_at, now=now):
-            self.store.touch_session(id_hash, now)
-        return Credential(row.person_id, "session", id_hash[:16], ALL_SCOPES)
+            return Check(credential, "", partial(self.store.touch_session, id_hash, now))
+        return Check(credential)
 
-    def authenticate_token(self, secret: str) -> Credential:
-        """The credential of a live API token; ``Unauthenticated`` otherwise."""
+    def check_token(self, secret: str) -> Check:
+        """Read-only check of an API token; the caller runs ``chore`` (use recorded, audited)."""
         now = self.clock.now()
         token = self.store.token_if_enabled(digest(secret))
         if token is None or token.revoked_at is not None or now >= token.expires_at:
-            raise Unauthenticated("no valid API token")
+            return Check(None, "no valid API token")
+        credential = Credential(token.person_id, "token", token.id, token.scopes)
         last = token.last_used_at
         if last is None or now - last >= self.settings.token_audit_every:
-            self.store.touch_token(token.id, now)
-            self._audit(token.person_id, "token.used", token.id, name=token.name)
-        return Credential(token.person_id, "token", token.id, token.scopes)
+            return Check(credential, "", partial(self._token_used, token, now))
+        return Check(credential)
+
+    def _token_used(self, token: TokenRow, now: datetime) -> None:
+        self.store.touch_token(token.id, now)
+        self._audit(token.person_id, "token.used", token.id, name=token.name)
+
+    def authenticate_session(self, secret: str) -> Credential:
+        """The credential of a live session; ``Unauthenticated`` otherwise."""
+        return self.check_session(secret).settle()
+
+    def authenticate_token(self, secret: str) -> Credential:
+        """The credential of a live API token; ``Unauthenticated`` otherwise."""
+        return self.check_token(secret).settle()
 
     def resolve(self, credential: Credential) -> Principal:
         """The principal behind ``credential`` if the person is in good standing now.

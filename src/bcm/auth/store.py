@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from bcm.auth import tables as t
 from bcm.auth.policy import FailureState
@@ -88,11 +88,27 @@ def _token(row: Any) -> TokenRow:
     )
 
 
+# Built once: the per-request credential checks then skip statement construction, which
+# costs more than the SQLite query itself.
+_TOKEN_IF_ENABLED = (
+    select(t.tokens)
+    .join(t.accounts, t.accounts.c.person_id == t.tokens.c.person_id)
+    .where(t.tokens.c.hash == bindparam("digest"), t.accounts.c.disabled_at.is_(None))
+)
+_SESSION_IF_ENABLED = (
+    select(t.sessions)
+    .join(t.accounts, t.accounts.c.person_id == t.sessions.c.person_id)
+    .where(t.sessions.c.id_hash == bindparam("digest"), t.accounts.c.disabled_at.is_(None))
+)
+
+
 class AuthStore:
     """The auth tables on one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # A local file (or memory) database: reads take microseconds, no network round trip.
+        self.local = engine.dialect.name == "sqlite"
 
     def create_tables(self) -> None:
         """Create the tables where migrations do not run (throwaway test databases)."""
@@ -222,26 +238,14 @@ class AuthStore:
     def token_if_enabled(self, token_hash: str) -> TokenRow | None:
         """The token with this digest if its account exists and is not disabled: one query,
         on every API request."""
-        accounts = t.accounts.c
-        query = (
-            select(t.tokens)
-            .join(t.accounts, accounts.person_id == t.tokens.c.person_id)
-            .where(t.tokens.c.hash == token_hash, accounts.disabled_at.is_(None))
-        )
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_TOKEN_IF_ENABLED, {"digest": token_hash}).first()
         return _token(row) if row else None
 
     def session_if_enabled(self, id_hash: str) -> SessionRow | None:
         """The session with this digest if its account exists and is not disabled."""
-        accounts = t.accounts.c
-        query = (
-            select(t.sessions)
-            .join(t.accounts, accounts.person_id == t.sessions.c.person_id)
-            .where(t.sessions.c.id_hash == id_hash, accounts.disabled_at.is_(None))
-        )
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_SESSION_IF_ENABLED, {"digest": id_hash}).first()
         if row is None:
             return None
         return SessionRow(
