@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,8 +115,11 @@ async def _token(port: int) -> str:
     return str(json.loads(body)["secret"])
 
 
+Raw = bytes | Callable[[], bytes]
+
+
 async def _drive(
-    port: int, raw: bytes, connections: int, seconds: float
+    port: int, raw: Raw, connections: int, seconds: float
 ) -> tuple[int, float, dict[int, int]]:
     """Send ``raw`` over ``connections`` connections for ``seconds``.
 
@@ -126,7 +131,7 @@ async def _drive(
     async def worker(conn: Connection) -> int:
         done = 0
         while time.perf_counter() < stop:
-            status, _ = await conn.request(raw)
+            status, _ = await conn.request(raw if isinstance(raw, bytes) else raw())
             statuses[status] = statuses.get(status, 0) + 1
             done += 1
         return done
@@ -140,7 +145,7 @@ async def _drive(
 
 
 async def _phase(
-    pid: int, port: int, raw: bytes, connections: int, seconds: float
+    pid: int, port: int, raw: Raw, connections: int, seconds: float
 ) -> tuple[int, float, dict[int, int], float]:
     """One measured phase, with the server's CPU seconds spent in it."""
     before = _cpu_seconds(pid)
@@ -160,23 +165,32 @@ async def _measure(
     n_empty, t_empty, s_empty, c_empty = await _phase(pid, port, empty, connections, seconds)
     n_single, t_single, s_single, c_single = await _phase(pid, port, single, connections, seconds)
     n_batch, t_batch, s_batch, c_batch = await _phase(pid, port, many, 4, seconds)
+    keys = itertools.count()
+    body = json.dumps(ITEM).encode()
+
+    def keyed() -> bytes:
+        return _raw("POST", "/api/v1/items", {**auth, "Idempotency-Key": f"k{next(keys)}"}, body)
+
+    n_keyed, t_keyed, s_keyed, c_keyed = await _phase(pid, port, keyed, connections, seconds)
     singles, batched = s_single.get(201, 0), s_batch.get(201, 0) * batch
     return {
         "empty_authenticated_per_s": round(n_empty / t_empty),
         "single_items_per_s": round(singles / t_single),
         "batch_items_per_s": round(batched / t_batch),
+        "single_idempotent_items_per_s": round(s_keyed.get(201, 0) / t_keyed),
         # Per second of the server process's CPU: comparable on a machine shared with
         # other work, where wall-clock rates are not.
         "empty_authenticated_per_cpu_s": round(n_empty / max(c_empty, 1e-9)),
         "single_items_per_cpu_s": round(singles / max(c_single, 1e-9)),
         "batch_items_per_cpu_s": round(batched / max(c_batch, 1e-9)),
+        "single_idempotent_items_per_cpu_s": round(s_keyed.get(201, 0) / max(c_keyed, 1e-9)),
         "load_average_1m": os.getloadavg()[0],
         "batch_size": batch,
         "connections": connections,
         "seconds_per_phase": seconds,
-        "statuses": {"empty": s_empty, "single": s_single, "batch": s_batch},
+        "statuses": {"empty": s_empty, "single": s_single, "batch": s_batch, "keyed": s_keyed},
         "database": "sqlite (default, WAL, synchronous=FULL)",
-        "requests": {"empty": n_empty, "single": n_single, "batch": n_batch},
+        "requests": {"empty": n_empty, "single": n_single, "batch": n_batch, "keyed": n_keyed},
     }
 
 
@@ -217,6 +231,7 @@ def main() -> None:
         f"({args.connections} connections)"
     )
     print(f"batches of {args.batch} (durable):    {result['batch_items_per_s']:>8} items/s")
+    print(f"single posts, Idempotency-Key: {result['single_idempotent_items_per_s']:>7} items/s")
     print(
         f"per server CPU-second: empty {result['empty_authenticated_per_cpu_s']}, "
         f"single {result['single_items_per_cpu_s']}, batch {result['batch_items_per_cpu_s']}"
