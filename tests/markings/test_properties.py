@@ -17,6 +17,7 @@ from bcm.markings import (
     check_marking,
     compile_clearance,
     compile_label,
+    covers,
     decide,
     dominates,
     parse_label,
@@ -115,10 +116,23 @@ def test_fast_path_agrees_with_decide(clearance: Clearance, label: Label) -> Non
 
 @settings(max_examples=30)  # list-of-labels strategies are the slow ones
 @given(clearances(), labels(), labels())
-def test_dominating_labels_admit_no_one_new(c: Clearance, a: Label, b: Label) -> None:
+def test_covering_labels_admit_no_one_new(c: Clearance, a: Label, b: Label) -> None:
     assume(not a.sap_multiple)
-    if dominates(a, b) and decide(c, a).allowed:
+    if dominates(a, b):
+        assert covers(a, b)
+    if covers(a, b) and decide(c, a).allowed:
         assert decide(c, b).allowed
+
+
+@settings(max_examples=30)
+@given(st.lists(labels(us_only=True), min_size=1, max_size=4), clearances())
+def test_a_reader_of_the_banner_may_read_every_portion(
+    portions: list[Label], clearance: Clearance
+) -> None:
+    banner = rollup(portions)
+    assume(not banner.sap_multiple)
+    if decide(clearance, banner).allowed:
+        assert all(decide(clearance, p).allowed for p in portions)
 
 
 @given(st.text(max_size=60))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bcm.markings import MarkingError, dominates, parse_label, rollup
+from bcm.markings import MarkingError, covers, dominates, parse_label, rollup
 
 
 def banner(*portions: str) -> str:
@@ -94,3 +94,23 @@ def test_dominance_examples() -> None:
     )
     assert not dominates(parse_label("SECRET//SI//NOFORN"), parse_label("SECRET//TK//NOFORN"))
     assert dominates(parse_label("SECRET//SI-G//ORCON/NOFORN"), parse_label("SECRET//SI//NOFORN"))
+
+
+@pytest.mark.parametrize(
+    ("ceiling", "item", "covered", "dominated"),
+    [
+        ("SECRET", "CONFIDENTIAL//NOFORN", True, False),  # equally closed to foreigners
+        ("SECRET//NOFORN", "(C)", True, True),
+        ("SECRET//REL TO USA, FVEY", "SECRET//REL TO USA, AUS, CAN, GBR, NZL", True, False),
+        ("SECRET//REL TO USA, JPN", "SECRET//NOFORN", False, False),  # JPN members excluded
+        ("SECRET//NOFORN", "SECRET//REL TO USA, JPN", True, True),
+        ("SECRET//NOFORN", "TOP SECRET//NOFORN", False, False),
+        ("SECRET//NOFORN", "SECRET//TK//NOFORN", False, False),
+    ],
+)
+def test_covers_is_the_ceiling_test(
+    ceiling: str, item: str, covered: bool, dominated: bool
+) -> None:
+    a, b = parse_label(ceiling), parse_label(item)
+    assert covers(a, b) is covered
+    assert dominates(a, b) is dominated

@@ -22,7 +22,7 @@ from bcm.markings.levels import Level
 from bcm.markings.model import Aea, Compartment, Label, Problem, SciControl
 from bcm.markings.national import Equivalence, equivalence, from_national_terms, national_terms
 from bcm.markings.render import render_banner, render_portion
-from bcm.markings.rollup import dominates, rollup
+from bcm.markings.rollup import covers, dominates, rollup
 
 __all__ = [
     "Aea",
@@ -43,6 +43,7 @@ __all__ = [
     "check_marking",
     "compile_clearance",
     "compile_label",
+    "covers",
     "decide",
     "dominates",
     "equivalence",

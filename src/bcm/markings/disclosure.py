@@ -78,12 +78,18 @@ def disclosure(label: Label) -> Disclosure:
     )
 
 
-def at_most(a: Disclosure, b: Disclosure) -> bool:
-    """``a`` discloses no more than ``b`` (``a`` is at least as restrictive)."""
+def at_most(a: Disclosure, b: Disclosure, *, strict: bool = True) -> bool:
+    """``a`` discloses no more than ``b`` (``a`` is at least as restrictive).
+
+    ``strict`` adds the tie-breaks that make dominance a partial order; without them this
+    compares only who may receive the material (a preorder).
+    """
     if b.universe:
         return True
     if a.universe:
         return False
+    if not strict:
+        return a.access <= b.access and a.view <= b.view and (not a.relido or b.relido)
     same_owners = a.owners == b.owners
     return (
         _narrower(a.access, a.rel_groups, b.access, b.rel_groups, same_owners)

@@ -158,7 +158,25 @@ def _intersect(lists: list[tuple[str, ...]]) -> tuple[str, ...]:
 
 def dominates(a: Label, b: Label) -> bool:
     """``a`` is at least as restrictive as ``b`` in every respect (a partial order on
-    canonical labels): level, what a reader must hold, handling caveats, and disclosure."""
+    canonical labels): level, what a reader must hold, handling caveats, and disclosure.
+
+    Equally restrictive but distinct labels are ordered by tie-breaks so that the order is
+    antisymmetric: NOFORN above "no release decision" (`(C)` rolls up to C//NOFORN), a list
+    of members above the group code that names them, same owners. For "may anyone who
+    may see ``a`` see ``b``?" (a body ceiling) use ``covers``.
+    """
+    return _at_least(a, b) and at_most(disclosure(a), disclosure(b))
+
+
+def covers(a: Label, b: Label) -> bool:
+    """Everyone allowed to see ``a`` is allowed to see ``b``, and ``b`` carries no control
+    ``a`` lacks: the ceiling test (a preorder; ``dominates`` implies it). Unlike
+    ``dominates``, `SECRET` covers `CONFIDENTIAL//NOFORN`, and `SECRET//REL TO USA, FVEY`
+    covers `SECRET//REL TO USA, AUS, CAN, GBR, NZL`."""
+    return _at_least(a, b) and at_most(disclosure(a), disclosure(b), strict=False)
+
+
+def _at_least(a: Label, b: Label) -> bool:
     return (
         a.level >= b.level
         and _requires_at_least(a, b)
@@ -167,7 +185,6 @@ def dominates(a: Label, b: Label) -> bool:
         and {v for v in a.dissem if v in _UNION_DISSEM}
         >= {v for v in b.dissem if v in _UNION_DISSEM}
         and _caveats(a) >= _caveats(b) - (_CLASSIFIED_COVERS if a.level > Level.U else set())
-        and at_most(disclosure(a), disclosure(b))
     )
 
 
