@@ -152,8 +152,12 @@ def decide(subject: Subject, action: Action, resource: Resource) -> Decision:
         return Decision(False, _no_grant_reason(subject), "clearance")
     if not is_member(subject, resource.body):
         return Decision(False, f"not a member of body {resource.body.key}", "need-to-know")
-    verdict = markings.decide(marking_clearance(subject, grant), label_of(resource.label))
+    verdict = _label_decision(marking_clearance(subject, grant), label_of(resource.label))
     return Decision(verdict.allowed, verdict.reason, "label")
+
+
+# The label decision is pure and its inputs are hashable values; few distinct pairs occur.
+_label_decision = lru_cache(maxsize=65536)(markings.decide)
 
 
 def _no_grant_reason(subject: Subject) -> str:

@@ -4,9 +4,11 @@ roll-up of portion marks. The rules themselves live in ``bcm.markings``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bcm import markings
 from bcm.domain.model import Body, Paragraph
+from bcm.domain.policy import label_of
 from bcm.errors import InvalidInput, MarkingError
 
 
@@ -22,11 +24,15 @@ def parse_as(text: str, field: str) -> markings.Label:
 
 def check_within_ceiling(label: markings.Label, body: Body, field: str = "label") -> None:
     """A label above the body's ceiling is bad input naming ``field``."""
-    ceiling = markings.parse_label(body.ceiling)
-    if not markings.dominates(ceiling, label):
+    if not _within(label_of(body.ceiling), label):
         raise InvalidInput(
             field, f"a label within body {body.key}'s ceiling {body.ceiling} (got {label})"
         )
+
+
+@lru_cache(maxsize=4096)
+def _within(ceiling: markings.Label, label: markings.Label) -> bool:
+    return markings.dominates(ceiling, label)
 
 
 def check_paragraphs(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[Paragraph, ...], str]:

@@ -48,7 +48,39 @@ def canonical_document(seq: int, ident: str, node: str, entry: AuditEntry, prev:
         "detail": entry.detail,
         "prev": prev,
     }
+    return canonical_json(document)
+
+
+_MAX_SAFE_INT = 2**53 - 1
+
+
+def canonical_json(document: Any) -> bytes:
+    """RFC 8785 canonical JSON of ``document``.
+
+    For the documents BCM hashes — ASCII keys, strings, safe integers, booleans, null, no
+    floats — ``json.dumps`` with sorted keys, no whitespace and raw UTF-8 produces exactly
+    the RFC 8785 bytes, four times faster than the ``rfc8785`` package (the test suite
+    checks the two agree on random documents). Anything else goes to ``rfc8785`` itself.
+    """
+    if _plain(document):
+        try:
+            text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            return text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: let rfc8785 refuse it properly
+            pass
     return bytes(rfc8785.dumps(document))
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    return False
 
 
 def chain(seq: int, ident: str, node: str, entry: AuditEntry, prev: str) -> AuditRecord:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam, select
 
 from bcm.domain.model import (
     Body,
@@ -303,6 +303,15 @@ class Codec:
         self.from_row = from_row
         self.id_column = id_column
         self.key_column = key_column
+        # Built once: SQLAlchemy then reuses their compiled form on every execution.
+        self.insert = table.insert()
+        self.update = table.update().where(table.c[id_column] == bindparam("b_id"))
+        self.by_id = select(table).where(table.c[id_column] == bindparam("b_v"))
+        self.by_key = (
+            None
+            if key_column is None
+            else select(table).where(table.c[key_column] == bindparam("b_v"))
+        )
 
 
 CODECS: dict[type[Any], Codec] = {

@@ -27,7 +27,7 @@ from bcm.domain.events import Event, NullPublisher, Publisher
 from bcm.errors import BcmError
 from bcm.storage.engine import APPEND_LOCK_KEY, is_sqlite, node_of, open_engine
 from bcm.storage.port import Refused, UnitOfWork
-from bcm.storage.sql import SqlUnitOfWork, Tails
+from bcm.storage.sql import HotPath, SqlUnitOfWork, Tails
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class SqlStore:
             self.engine.dispose()
             raise NotInitialized(f"database {url} is not initialized; run 'bcm init' first")
         self.node = node
+        self._hot = HotPath(self.engine.dialect)
         self.publisher: Publisher = publisher or NullPublisher()
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -124,8 +125,12 @@ class SqlStore:
                 if not is_sqlite(self.engine):
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
                 tails = Tails.load(conn)
-                for job in live:
-                    self._run_job(conn, tails, job)
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    for job in live:
+                        self._run_job(conn, cursor, tails, job)
+                finally:
+                    cursor.close()
         except Exception as error:  # the commit itself failed: nothing in the batch is durable
             log.exception("group commit failed")
             for job in live:
@@ -134,22 +139,24 @@ class SqlStore:
         self._resolve(live)
         return True
 
-    def _run_job(self, conn: Connection, tails: Tails, job: _Job) -> None:
-        conn.exec_driver_sql("SAVEPOINT uow")
+    def _run_job(self, conn: Connection, cursor: Any, tails: Tails, job: _Job) -> None:
+        # Savepoints go straight to the DBAPI cursor: SQLAlchemy need not track them, and
+        # they run twice per unit of work.
+        cursor.execute("SAVEPOINT uow")
         saved = tails.copy()
-        uow = SqlUnitOfWork(conn, self.node, tails)
+        uow = SqlUnitOfWork(conn, self.node, tails, self._hot, cursor)
         try:
             result = job.fn(uow)
         except Refused as refused:
-            conn.exec_driver_sql("RELEASE SAVEPOINT uow")
+            cursor.execute("RELEASE SAVEPOINT uow")
             job.outcome, job.events = (False, refused.error), uow.events
         except Exception as error:
-            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT uow")
-            conn.exec_driver_sql("RELEASE SAVEPOINT uow")
+            cursor.execute("ROLLBACK TO SAVEPOINT uow")
+            cursor.execute("RELEASE SAVEPOINT uow")
             tails.restore(saved)
             job.outcome = (False, error)
         else:
-            conn.exec_driver_sql("RELEASE SAVEPOINT uow")
+            cursor.execute("RELEASE SAVEPOINT uow")
             job.outcome, job.events = (True, result), uow.events
 
     def _resolve(self, jobs: list[_Job]) -> None:

@@ -1,0 +1,74 @@
+"""The audit chain's canonical bytes: exactly RFC 8785 (checked against the rfc8785
+package), hashes over those bytes, and stored columns checked against them."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bcm.domain.audit import AuditEntry
+from bcm.storage import chain
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**53) + 1, 2**53 - 1),
+    st.text(),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(documents)
+def test_canonical_json_is_exactly_rfc8785(document: Any) -> None:
+    try:
+        expected = rfc8785.dumps(document)
+    except Exception:  # rfc8785 refuses what it cannot canonicalize
+        with pytest.raises(Exception):  # noqa: B017, PT011 - so must we
+            chain.canonical_json(document)
+        return
+    assert chain.canonical_json(document) == expected
+
+
+def test_keys_sort_by_utf16_code_units_like_rfc8785() -> None:
+    document = {"\ue000": 1, "\U0001f600": 2, "a": 3}
+    assert chain.canonical_json(document) == rfc8785.dumps(document)
+
+
+ENTRY = AuditEntry(
+    "a",
+    "item.read",
+    "t",
+    datetime(2026, 2, 20, tzinfo=UTC),
+    "SECRET",
+    False,
+    "no",
+    {"rule": "label"},
+)
+
+
+def test_a_record_hashes_its_canonical_bytes_which_hold_every_field() -> None:
+    record = chain.chain(7, "id-7", "node-1", ENTRY, "ab" * 32)
+    assert record.hash == hashlib.sha256(record.canonical).hexdigest()
+    assert chain.record_from_canonical(record.canonical) == record
+    assert b'"prev":"' + b"ab" * 32 + b'"' in record.canonical
+    assert b'"seq":7' in record.canonical
+
+
+def test_a_stored_column_that_disagrees_with_the_canonical_bytes_is_detected() -> None:
+    record = chain.chain(1, "id-1", "node-1", ENTRY, chain.GENESIS)
+    row = chain.audit_columns(record)
+    assert chain.record_from_stored(row) == record
+    with pytest.raises(chain.AuditIntegrityError, match="column allowed"):
+        chain.record_from_stored({**row, "allowed": True})
