@@ -3,6 +3,7 @@ access policy. A 2xx answer to a post means the item is committed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -116,7 +117,11 @@ async def _idempotent(
         return await call_service(request, found, access_items_by_ids, ids), True
     try:
         posted = await post()
-    except BaseException:
+    except asyncio.CancelledError:
+        # The unit of work may still commit: keep the claim (a retry then waits for it, or
+        # gets 409 "outcome unknown") rather than risk a second item.
+        raise
+    except Exception:  # the unit of work failed and rolled back: a retry may post
         await run_in_threadpool(store.release, person, list(keys))
         raise
     by_key = dict(zip(keys, (item.id for item in posted), strict=True))
