@@ -1,9 +1,11 @@
 """The label picker's choices and the page banner: which labels an author may write in a body,
 and the roll-up of what a page shows, with its conventional color.
 
-The rules stay where they are: the ceiling check is the marking core's ``dominates`` and the
-author's right to write a label is the access policy's ``decide(subject, POST, ...)`` (you may
-write only what you could read). This module only proposes candidates and asks them.
+The rules stay where they are: the ceiling check is the services' own
+``check_within_ceiling`` (the one ``items.post_item`` applies) and the author's right to write
+a label is the access policy's ``decide(subject, POST, ...)`` (you may write only what you
+could read). This module only proposes candidates and asks them, so the picker and the post
+can never disagree.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from bcm import markings
 from bcm.domain.model import Body
 from bcm.domain.policy import Action, Resource, Subject, decide, label_of
-from bcm.errors import MarkingError
+from bcm.errors import InvalidInput, MarkingError
+from bcm.services.labels import check_within_ceiling
 
 # Labels a picker proposes (the body's ceiling is always proposed too). Common banners of the
 # seed's traffic; anything else can still be posted through the API.
@@ -44,7 +47,6 @@ class Choice:
 def labels_for(subject: Subject, body: Body) -> list[Choice]:
     """The labels ``subject`` may write in ``body``: within its ceiling and allowed by the
     access policy for posting, lowest level first."""
-    ceiling = label_of(body.ceiling)
     seen: dict[str, markings.Label] = {}
     for text in (*CANDIDATES, body.ceiling):
         label = label_of(text)
@@ -52,11 +54,19 @@ def labels_for(subject: Subject, body: Body) -> list[Choice]:
     allowed = [
         label
         for banner, label in seen.items()
-        if markings.dominates(ceiling, label)
+        if _within_ceiling(label, body)
         and decide(subject, Action.POST, Resource(body, banner, subject.mode)).allowed
     ]
     allowed.sort(key=lambda label: (label.level, str(label)))
     return [Choice(str(label), markings.render_portion(label)) for label in allowed]
+
+
+def _within_ceiling(label: markings.Label, body: Body) -> bool:
+    try:
+        check_within_ceiling(label, body)
+    except InvalidInput:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
