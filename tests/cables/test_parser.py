@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bcm.cables import banner, declassification_date, message_id, parse, rollup
+from bcm.cables import banner, declassification_date, message_id, parse, render, rollup
 from bcm.errors import InvalidInput
 
 OLD = """P R 281848Z DEC 66
@@ -148,3 +148,14 @@ def test_markup_entities_and_anchors_are_cleaned() -> None:
 def test_text_without_any_telegram_structure_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse(text)
+
+
+def test_partial_extract_with_a_date_line() -> None:
+    text = OLD.replace("P R 281848Z DEC 66\n", "Wednesday, 29 November 2000, 13:59\n")
+    cable = parse(text)
+    assert cable.datetime == datetime(2000, 11, 29, 13, 59, tzinfo=UTC)
+    assert cable.precedence is None
+    assert message_id(cable) == "00MADRID5480"
+    assert cable.warnings == ()
+    again = parse(render(cable))
+    assert again == cable

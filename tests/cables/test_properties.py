@@ -101,6 +101,8 @@ def telegrams(draw: st.DrawFn) -> Telegram:
     # BCM dates every telegram it builds (a header without a date-time group is a warning).
     when = draw(st.datetimes(datetime(1990, 1, 1), datetime(2049, 12, 31)))
     when = when.replace(second=0, microsecond=0, tzinfo=UTC)
+    # No precedence: a "partial extract" dated by a date line instead of FL5.
+    precedence = draw(st.none() | st.sampled_from(["FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE"]))
     has_authority = draw(st.booleans())
     classified_by = draw(st.none() | st.just("James P. Zumwalt, Charge d'Affaires"))
     reasons = draw(st.lists(st.sampled_from("abcdefgh"), unique=True)) if classified_by else []
@@ -110,8 +112,10 @@ def telegrams(draw: st.DrawFn) -> Telegram:
         info[-1] = draw(addressees(excluded=True))  # XMT exclusions follow the last one
     return Telegram(
         header=draw(st.none() | headers()),
-        precedence=draw(st.sampled_from(["FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE"])),
-        info_precedence=draw(st.none() | st.sampled_from(["PRIORITY", "ROUTINE"])),
+        precedence=precedence,
+        info_precedence=draw(st.none() | st.sampled_from(["PRIORITY", "ROUTINE"]))
+        if precedence
+        else None,
         datetime=when,
         sender=draw(st.none() | st.sampled_from(PLADS)),
         to=tuple(draw(st.lists(addressees(), max_size=3))),

@@ -27,6 +27,13 @@ FL5 = re.compile(
     re.IGNORECASE,
 )
 FM = re.compile(r"^FM\s+(.+)$")
+# "Partial extract" records of 2000-2004 carry a date line instead of FL5.
+DATE_LINE = re.compile(
+    r"^(?:MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY),\s+(\d{1,2})\s+"
+    r"(JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    r"\s+(\d{4}),\s+(\d{1,2}):(\d{2})$",
+    re.IGNORECASE,
+)
 LIST_START = re.compile(r"^(TO|INFO|XMT)(?:\s+|/|$)(.*)$")
 PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
 
@@ -81,6 +88,8 @@ class HeaderReader:
             return self._fm
         if line[:1] in "ZOPRYzopry" and line[1:2] == " ":
             return self._fl5
+        if line.endswith(tuple("0123456789")) and "," in line[:10]:
+            return self._date_line
         if line[:2] in ("ZZ", "OO", "PP", "RR", "YY") or (
             self._last_fl == "FL2" and line.startswith("R")
         ):
@@ -146,6 +155,25 @@ class HeaderReader:
             self.warnings.append(f"line {number}: date-time group is not a valid date")
         if rest:
             self.warnings.append(f"line {number}: operating signals after the DTG ignored")
+        self._last_fl = "FL5"
+        return True
+
+    def _date_line(self, line: str, number: int) -> bool:
+        match = DATE_LINE.match(line)
+        if match is None:
+            return False
+        day, month, year, hour, minute = match.groups()
+        try:
+            self.when = datetime(
+                int(year),
+                _MONTHS.index(month[:3].upper()) + 1,
+                int(day),
+                int(hour),
+                int(minute),
+                tzinfo=UTC,
+            )
+        except ValueError:
+            self.warnings.append(f"line {number}: date line is not a valid date")
         self._last_fl = "FL5"
         return True
 

@@ -18,7 +18,7 @@ from operator import add
 from bcm.cables import lines as L
 from bcm.cables.body import split_body
 from bcm.cables.fields import parse_classified_by, parse_eo_line, parse_references, parse_tags
-from bcm.cables.header import FL1, FL2, FL3, FL5, FM, HeaderReader
+from bcm.cables.header import DATE_LINE, FL1, FL2, FL3, FL5, FM, HeaderReader
 from bcm.cables.marks import portion_of
 from bcm.cables.model import Header, Telegram
 from bcm.errors import InvalidInput
@@ -88,13 +88,13 @@ class _Fields:
 
 # Where a header or classification line may start: one scan instead of five regexes a line.
 _STRUCTURE_HINT = re.compile(
-    r"\n(?:VZCZC|ZZ|OO|PP|RR|YY|DE\s|[ZOPRY]\s|FM\s"
+    r"\n(?:VZCZC|ZZ|OO|PP|RR|YY|DE\s|[ZOPRY]\s|FM\s|[A-Z]+DAY,"
     r"|[^\S\n]*(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED|[A-Z]{6}))",
     re.IGNORECASE,
 )
 
 
-_FORMAT_LINES = (FL1, FL2, FL3, FL5, FM)
+_FORMAT_LINES = (FL1, FL2, FL3, FL5, FM, DATE_LINE)
 
 
 def _structure_start(lines: list[str]) -> int:

@@ -31,8 +31,10 @@ def header_lines(header: Header) -> Iterator[str]:
 
 def dtg_line(message: Telegram) -> str | None:
     when, precedence = message.datetime, message.precedence
-    if when is None or precedence not in PRECEDENCE_LETTERS:
+    if when is None:
         return None
+    if precedence not in PRECEDENCE_LETTERS:  # a "partial extract": the date line form
+        return f"{when:%A}, {when.day} {when:%B %Y, %H:%M}"
     letters = PRECEDENCE_LETTERS[precedence]
     if message.info_precedence in PRECEDENCE_LETTERS:
         letters += " " + PRECEDENCE_LETTERS[message.info_precedence]
