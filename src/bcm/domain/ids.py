@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-import uuid
 
 _RANDOM_BITS = 74
 _lock = threading.Lock()
@@ -37,4 +36,5 @@ def new_id(now_ms: int | None = None) -> str:
     value |= (rand >> 62) << 64  # 12 bits
     value |= 0b10 << 62  # RFC 9562 variant
     value |= rand & ((1 << 62) - 1)
-    return str(uuid.UUID(int=value))
+    h = f"{value:032x}"  # the canonical UUID text, without building a uuid.UUID
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -15,7 +15,7 @@ from bcm.errors import InvalidInput, MarkingError
 def parse_as(text: str, field: str) -> markings.Label:
     """Parse a marking; a bad one is a :class:`MarkingError` naming ``field``."""
     try:
-        return markings.parse_label(text)
+        return label_of(text)
     except MarkingError as error:
         raise MarkingError(
             error.text, error.problems, suggestion=error.suggestion, field=field
@@ -28,6 +28,21 @@ def check_within_ceiling(label: markings.Label, body: Body, field: str = "label"
         raise InvalidInput(
             field, f"a label within body {body.key}'s ceiling {body.ceiling} (got {label})"
         )
+
+
+def canonical_banner(text: str, field: str) -> str:
+    """The canonical banner of a marking given as input (cached: inputs repeat)."""
+    try:
+        return _banner(text)
+    except MarkingError as error:
+        raise MarkingError(
+            error.text, error.problems, suggestion=error.suggestion, field=field
+        ) from error
+
+
+@lru_cache(maxsize=4096)
+def _banner(text: str) -> str:
+    return str(label_of(text))
 
 
 @lru_cache(maxsize=4096)
@@ -60,7 +75,7 @@ def item_label(
             raise InvalidInput("text", "non-empty text (or portion-marked paragraphs)")
         if label is None:
             raise InvalidInput("label", "a security label such as SECRET//REL TO USA, JPN")
-        return str(parse_as(label, "label")), ()
+        return canonical_banner(label, "label"), ()
     paragraphs, banner = check_paragraphs(pairs)
     if label is not None and str(parse_as(label, "label")) != banner:
         raise InvalidInput("label", f"the roll-up of the paragraph marks, {banner}")

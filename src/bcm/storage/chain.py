@@ -23,7 +23,13 @@ FORMAT_VERSION = 1
 
 def format_time(when: datetime) -> str:
     """UTC, microseconds, ``Z``: fixed width, so text order is time order."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if when.tzinfo is not UTC:
+        when = when.astimezone(UTC)
+    # an f-string is several times faster than strftime, and this runs for every record
+    return (
+        f"{when.year:04d}-{when.month:02d}-{when.day:02d}T{when.hour:02d}:{when.minute:02d}:"
+        f"{when.second:02d}.{when.microsecond:06d}Z"
+    )
 
 
 def parse_time(text: str) -> datetime:
@@ -48,21 +54,23 @@ def canonical_document(seq: int, ident: str, node: str, entry: AuditEntry, prev:
         "detail": entry.detail,
         "prev": prev,
     }
-    return canonical_json(document)
+    # every field but ``detail`` is a string, an int, a bool or null by construction
+    return canonical_json(document, plain=_plain(entry.detail))
 
 
 _MAX_SAFE_INT = 2**53 - 1
 
 
-def canonical_json(document: Any) -> bytes:
+def canonical_json(document: Any, *, plain: bool | None = None) -> bytes:
     """RFC 8785 canonical JSON of ``document``.
 
     For the documents BCM hashes — ASCII keys, strings, safe integers, booleans, null, no
     floats — ``json.dumps`` with sorted keys, no whitespace and raw UTF-8 produces exactly
     the RFC 8785 bytes, four times faster than the ``rfc8785`` package (the test suite
     checks the two agree on random documents). Anything else goes to ``rfc8785`` itself.
+    ``plain`` skips the check when the caller knows the answer.
     """
-    if _plain(document):
+    if plain if plain is not None else _plain(document):
         try:
             text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             return text.encode("utf-8")
