@@ -39,20 +39,21 @@ CONCAT = "run-together tags (PHUMBA, VTPREL) are split by cablemap from its tag 
 TYPO = "cablemap corrects misspelt tags (MOPPS, UNDESCO) from its dictionary; BCM keeps them"
 NO_LABEL = "a fragment without a field label at a line start is not recognised as a telegram"
 TAGS_TWICE = "'TAGS: ..., TAGS: EFIN' is read as the label repeated, not as a tag named TAGS"
-MULTI = (
-    "BCM gives one reference per labelled item with the first telegram it cites; cablemap lists "
-    "every number of 'X 2799 AND 2764' and of unlabelled runs"
+TWICE = "a telegram cited by two items is listed twice by BCM (once per item), once by cablemap"
+INCONSISTENT = (
+    "cablemap drops the second number of 'STATE 188314, 259032' although it reads every number "
+    "of 'GUANGZHOU 11657 and 7743, 12155'; BCM reads both lists alike"
 )
+YEAR_AFTER = "a year written after the number without punctuation ('AMMAN 07718 99') is not read"
 WRAP = "an item wrapped across a blank line ends the REF field in BCM"
 NOT_CABLE = "a number in free text (MTCR POC 201, UNSCR 1737, INCSR 2008, USDEL TELEGRAMS) is read"
 NOT_CABLE += " as a telegram by BCM's structural rule; cablemap knows the post names"
 ORDER = "the fragment puts REF before the classification line, which BCM reads as a preamble"
 SBU_LINE = "a handling sentence between SUBJECT and REF starts the body in BCM"
-UNPUNCTUATED = "item labels without punctuation ('A Montreal 365') are not split"
 ABBREVIATION = "post abbreviations outside BCM's alias table (PORT A, HK) are not resolved"
 NUMBER_FIRST = "a number before its post ('870 Ulaanbaatar', '377 KATHMANDU') is not read"
 NO_POST = "an item with a number and no post needs the sender's post, unknown in a fragment"
-INSIDE = "text between post and number ('STATE (01) 201265', 'KUWAIT (C)02293') is not skipped"
+INSIDE = "text between post and number ('STATE (01) 201265', 'COLOMBO CABLES 0266') is not skipped"
 TAIPEI = "cablemap's own tables disagree: its id table maps TAIPEI to AITTAIPEI, as BCM does"
 THEIR_TYPO = "the expected id differs from the text (7472 vs 7572, 789 vs 798): a typo in the row"
 REF_IN_ITEM = "'A. REF: KATHMANDU' is read as a second REF label, which loses the item label"
@@ -70,17 +71,16 @@ DISAGREE: dict[str, dict[int, str]] = {
         79: TAGS_TWICE,
     },
     "references": {
-        **dict.fromkeys([34, 63, 67, 68, 71, 73, 97, 104, 105], MULTI),
         **dict.fromkeys([50, 102], WRAP),
         **dict.fromkeys([29, 33, 58], NOT_CABLE),
         19: ORDER,
         49: SBU_LINE,
-        61: UNPUNCTUATED,
-        62: UNPUNCTUATED,
+        73: TWICE,
         94: ABBREVIATION,
+        106: INCONSISTENT,
     },
     "references_ng": {
-        **dict.fromkeys([6, 30, 32, 38, 41, 47, 51], MULTI),
+        12: INCONSISTENT,
         17: WRAP,
         20: NOT_CABLE,
         21: REF_IN_ITEM,
@@ -88,12 +88,14 @@ DISAGREE: dict[str, dict[int, str]] = {
         25: ABBREVIATION,
         26: INSIDE,
         50: INSIDE,
+        51: INSIDE,
         31: THEIR_TYPO,
         42: THEIR_TYPO,
         33: NO_POST,
         52: NO_POST,
         35: NUMBER_FIRST,
         43: NUMBER_FIRST,
+        47: YEAR_AFTER,
         36: NO_LABEL,
     },
     "classified_by": {

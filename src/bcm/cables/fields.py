@@ -241,8 +241,8 @@ _ZERO_AS_O = re.compile(r"\b0(?=[A-Z]{3})|(?<=[A-Z]{3})0\b|(?<=[A-Z])0(?=[A-Z])"
 _O_AS_ZERO = re.compile(r"(?<![A-Z])O(?=\d\b)")
 _CABLE = re.compile(
     r"(?:(?P<year>\d{4}|\d{2})[\s-]?|'(?P<year2>\d{2})\s|\((?P<year3>\d{2})\)\s?)?"
-    r"(?P<post>[A-Z][A-Z'.-]*[A-Z]\.?(?:\s[A-Z][A-Z'.-]*[A-Z]){0,3}|[A-Z]{2})"
-    r"(?:\s?\(\w\))?[\s:,-]\s?#?(?P<number>[0O]?\d{1,7})(?!\d)"
+    r"(?P<post>[A-Z][A-Z'.-]*[A-Z]\.?(?:\s[A-Z][A-Z'.-]*[A-Z]){0,2}|[A-Z]{2})"
+    r"(?:\s?\(\w\))?[\s:,-]\s?#?(?P<number>[0O]\d{1,6}|[1-9]\d{0,6})(?!\d)"
     r"(?:\s?\((?P<year4>\d{2})\)|-(?P<year5>\d{2})\b|/(?P<year6>\d{2})\b)?"
     r"(?!/\d{1,2}/\d)(?!:\d)"
 )
@@ -251,29 +251,42 @@ _CABLE = re.compile(
 _COMPACT = re.compile(r"\b(\d{4}|\d{2})([A-Z]{3,})(\d{1,7})\b")
 
 
-def _cable_id(text: str, default_year: int | None) -> str | None:
-    """The first telegram cited in one reference item, canonicalised."""
+# More numbers of the same post: "BRASILIA 2799 AND 2764", "KABUL 936/935".
+_MORE_NUMBERS = re.compile(
+    # Three digits or more (a date's parts have two); not the year of the next citation.
+    r"\s*(?:AND|&|,|/)\s*(\d{3,7})\b(?!:\d)(?!\s+[A-Z][A-Z .'-]*\s\d)"
+)
+
+
+def _cable_ids(text: str, default_year: int | None) -> list[str]:
+    """Every telegram cited in one reference item, canonicalised, in order."""
     text = _O_AS_ZERO.sub("0", _ZERO_AS_O.sub("O", text.upper()))
-    if compact := _COMPACT.search(text):  # "09CAIRO0561", "2005PANAMA2342"
-        return telegram_id(int(compact[1]), compact[2], int(compact[3]))
-    for match in _CABLE.finditer(text):
-        post = match["post"]
-        words = post.split()
+    ids = [
+        telegram_id(int(m[1]), m[2], int(m[3])) for m in _COMPACT.finditer(text)
+    ]  # "09CAIRO0561", "2005PANAMA2342"
+    for match in [] if ids else _CABLE.finditer(text):
+        words = match["post"].split()
         while words and words[0] in _NOT_POSTS:
             words.pop(0)
+        number = int(match["number"].replace("O", "0"))
         if not words or any(word in _NOT_POSTS for word in words):
             continue
-        if words[-1] in _MONTH_WORDS and int(match["number"].replace("O", "0")) <= 31:
-            continue  # "NOV 2": a date, not a telegram
+        if words[-1] in _MONTH_WORDS and (number <= 31 or 1950 <= number <= 2030):
+            continue  # "NOV 2", "JULY 2009": a date, not a telegram
         year_text = next(
             (match[g] for g in ("year", "year2", "year3", "year4", "year5", "year6") if match[g]),
             None,
         )
         year = int(year_text) if year_text else default_year
         if year is None:
-            return None
-        return telegram_id(year, "".join(words), int(match["number"].replace("O", "0")))
-    return None
+            continue
+        post = "".join(words)
+        ids.append(telegram_id(year, post, number))
+        position = match.end()
+        while more := _MORE_NUMBERS.match(text, position):
+            ids.append(telegram_id(year, post, int(more[1])))
+            position = more.end()
+    return list(dict.fromkeys(ids))
 
 
 def _split_labelled(text: str) -> list[tuple[str | None, str]]:
@@ -298,12 +311,23 @@ def _split_labelled(text: str) -> list[tuple[str | None, str]]:
 _REF_PREFIX = re.compile(r"^(?:REF(?:ERENCE)?S?\b\s*:?\s*(?:[A-Z][.:]?\s)?)+", re.IGNORECASE)
 
 
+# Page continuation lines and paper page headers caught inside a wrapped REF list.
+_PAGE_NOISE = re.compile(
+    r"[A-Z][A-Z .'-]*\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}"
+    r"|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)?\s*PAGE\s+\d{2}\s+[A-Z .]+\s+\d{4,6}\s.*?\d{6}Z"
+)
+
+
 def parse_references(text: str, year: int | None) -> tuple[Reference, ...]:
-    """The REF list: one Reference per labelled item, ``id`` when the item cites a telegram."""
+    """The REF list: a Reference per labelled item, or one per telegram an item cites (the
+    same label and text, each with its ``id``); ``id`` is None for other items."""
     text = _SPACES.sub(" ", text.replace("¶", " ")).strip()
+    if " OF " in text or "PAGE" in text:
+        text = _PAGE_NOISE.sub(" ", text)
     references = []
     for label, item in _split_labelled(text):
         body = _REF_PREFIX.sub("", item.strip(" ;,")).strip(" ;,")
         if body:
-            references.append(Reference(label, body, _cable_id(body, year)))
+            ids = _cable_ids(body, year) or [None]
+            references.extend(Reference(label, body, ident) for ident in ids)
     return tuple(references)

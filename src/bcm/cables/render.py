@@ -91,12 +91,13 @@ def field_lines(message: Telegram) -> Iterator[str]:
 
 
 def reference_lines(message: Telegram) -> Iterator[str]:
-    labelled = [r for r in message.references if r.label]
-    if labelled and len(labelled) == len(message.references):
-        for index, reference in enumerate(message.references):
-            yield ("REF: " if index == 0 else "") + f"{reference.label}. {reference.text}"
-    elif message.references:
-        yield "REF: " + "; ".join(reference.text for reference in message.references)
+    """The REF list; references citing several telegrams of one item are written once."""
+    items = list(dict.fromkeys((r.label, r.text) for r in message.references))
+    if items and all(label for label, _ in items):
+        for index, (label, text) in enumerate(items):
+            yield ("REF: " if index == 0 else "") + f"{label}. {text}"
+    elif items:
+        yield "REF: " + "; ".join(text for _, text in items)
 
 
 def classified_by_line(message: Telegram) -> str | None:
