@@ -324,10 +324,10 @@ def parse_references(text: str, year: int | None) -> tuple[Reference, ...]:
     text = _SPACES.sub(" ", text.replace("¶", " ")).strip()
     if " OF " in text or "PAGE" in text:
         text = _PAGE_NOISE.sub(" ", text)
-    references = []
+    references: list[Reference] = []
     for label, item in _split_labelled(text):
         body = _REF_PREFIX.sub("", item.strip(" ;,")).strip(" ;,")
         if body:
-            ids = _cable_ids(body, year) or [None]
+            ids: list[str | None] = [*_cable_ids(body, year)] or [None]
             references.extend(Reference(label, body, ident) for ident in ids)
     return tuple(references)
