@@ -43,7 +43,11 @@ def _imports(source: str) -> Iterator[tuple[str, int]]:
             for alias in node.names:
                 yield alias.name, node.lineno
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.module, node.lineno
+            if node.module == "bcm":  # from bcm import markings -> bcm.markings
+                for alias in node.names:
+                    yield f"bcm.{alias.name}", node.lineno
+            else:
+                yield node.module, node.lineno
 
 
 def _violations(layer: str, where: str, source: str) -> Iterator[str]:
@@ -82,6 +86,8 @@ def test_imports_follow_the_layer_rules(layer: str, path: Path) -> None:
         ("markings", "import sqlalchemy\nfrom bcm.services import x\n", 2),
         ("domain", "import json\nfrom bcm.markings import Label\n", 0),
         ("domain", "from bcm.markings.parse import parse_label\n", 1),
+        ("domain", "from bcm import markings\n", 0),
+        ("domain", "from bcm import storage\n", 1),
         ("storage", "from bcm.web import app\n", 1),
         ("cables", "import asyncio\nfrom bcm.storage import x\n", 1),
     ],
