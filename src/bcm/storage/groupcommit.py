@@ -1,10 +1,18 @@
 """Group commit: one writer thread runs every unit of work, many per transaction.
 
-The writer takes whatever is queued (up to ``max_batch``), opens one transaction, and runs
-each unit of work inside its own SAVEPOINT: a unit of work that raises is rolled back to its
-savepoint (nothing it wrote survives, audit records included) without sinking the others.
-One COMMIT (one fsync) then makes the whole batch durable; only after it are events
-published, in commit order, and each caller's future resolved.
+The writer takes whatever is queued (up to ``max_batch``), opens one transaction and runs
+the units of work one after the other; their item and audit rows are buffered and written
+with one ``executemany`` each (before any read that needs them, and at the end). One COMMIT
+(one fsync) then makes the whole batch durable; only after it are events published, in
+commit order, and each caller's future resolved.
+
+A unit of work that raises before writing anything simply fails. One that raises after
+writing cannot be undone in place, so the batch is rolled back and run again without it,
+this time with each unit of work in its own SAVEPOINT: nothing the failed one wrote
+survives (audit records included) and the others are not sunk. Savepoints cost two round
+trips per unit of work, so they are used only on that rare path. Units of work may
+therefore run more than once before committing: they must act only through their unit of
+work (services do; the clock is read again, ids are drawn again).
 
 On PostgreSQL the batch first takes a transaction-scoped advisory lock, so batches of
 several server processes commit one after another: the item sequence and the audit chain
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from bcm.domain.events import Event, NullPublisher, Publisher
 from bcm.errors import BcmError
@@ -31,6 +40,12 @@ from bcm.storage.sql import HotPath, SqlUnitOfWork, Tails
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+class _Retry(Exception):  # control flow inside the writer, never escapes it
+    def __init__(self, job: _Job) -> None:
+        super().__init__("retry the batch without this unit of work")
+        self.job = job
 
 
 @dataclass(slots=True)
@@ -119,18 +134,13 @@ class SqlStore:
         return batch, False
 
     def _run_batch(self, conn: Connection, batch: list[_Job]) -> bool:
+        """Run a batch optimistically without savepoints; if a unit of work fails after
+        writing, roll the batch back and run the rest again, each in its own SAVEPOINT."""
         live = [job for job in batch if job.future.set_running_or_notify_cancel()]
+        pending, savepoints = live, False
         try:
-            with conn.begin():
-                if not is_sqlite(self.engine):
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
-                tails = Tails.load(conn)
-                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-                try:
-                    for job in live:
-                        self._run_job(conn, cursor, tails, job)
-                finally:
-                    cursor.close()
+            while (failed := self._attempt(conn, pending, savepoints=savepoints)) is not None:
+                pending, savepoints = [j for j in pending if j is not failed], True
         except Exception as error:  # the commit itself failed: nothing in the batch is durable
             log.exception("group commit failed")
             for job in live:
@@ -139,25 +149,51 @@ class SqlStore:
         self._resolve(live)
         return True
 
-    def _run_job(self, conn: Connection, cursor: Any, tails: Tails, job: _Job) -> None:
-        # Savepoints go straight to the DBAPI cursor: SQLAlchemy need not track them, and
-        # they run twice per unit of work.
-        cursor.execute("SAVEPOINT uow")
+    def _attempt(self, conn: Connection, jobs: list[_Job], *, savepoints: bool) -> _Job | None:
+        """One transaction over ``jobs``: committed, or rolled back and the job to drop."""
+        try:
+            with conn.begin():
+                if not is_sqlite(self.engine):
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+                tails = Tails.load(conn)
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    for job in jobs:
+                        if not self._run_job(conn, cursor, tails, job, savepoints=savepoints):
+                            raise _Retry(job)
+                    tails.flush(self._hot, cursor)
+                finally:
+                    cursor.close()
+        except _Retry as retry:
+            return retry.job
+        return None
+
+    def _run_job(
+        self, conn: Connection, cursor: Any, tails: Tails, job: _Job, *, savepoints: bool
+    ) -> bool:
+        """Run one unit of work; False when it failed after writing without a savepoint to
+        roll back to (the whole transaction must go). Savepoints go straight to the DBAPI
+        cursor: SQLAlchemy need not track them."""
+        if savepoints:
+            tails.flush(self._hot, cursor)  # earlier jobs' rows must not sit in this savepoint
+            cursor.execute("SAVEPOINT uow")
         saved = tails.copy()
         uow = SqlUnitOfWork(conn, self.node, tails, self._hot, cursor)
         try:
             result = job.fn(uow)
         except Refused as refused:
-            cursor.execute("RELEASE SAVEPOINT uow")
             job.outcome, job.events = (False, refused.error), uow.events
         except Exception as error:
+            job.outcome, job.events = (False, error), []
+            if not savepoints:
+                return not (uow.dirty or isinstance(error, DBAPIError | self._hot.dbapi_error))
             cursor.execute("ROLLBACK TO SAVEPOINT uow")
-            cursor.execute("RELEASE SAVEPOINT uow")
             tails.restore(saved)
-            job.outcome = (False, error)
         else:
-            cursor.execute("RELEASE SAVEPOINT uow")
             job.outcome, job.events = (True, result), uow.events
+        if savepoints:
+            cursor.execute("RELEASE SAVEPOINT uow")
+        return True
 
     def _resolve(self, jobs: list[_Job]) -> None:
         for job in jobs:

@@ -40,6 +40,9 @@ class Tails:
     audit_seq: int
     audit_hash: str
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    pending_items: list[dict[str, Any]] = field(default_factory=list)
+    pending_audit: list[dict[str, Any]] = field(default_factory=list)
+    marks: tuple[int, int] = (0, 0)
 
     @classmethod
     def load(cls, conn: Connection) -> Tails:
@@ -56,7 +59,17 @@ class Tails:
 
     def copy(self) -> Tails:
         """A snapshot to restore after a rollback."""
-        return Tails(self.item_seq, self.audit_seq, self.audit_hash)
+        marks = (len(self.pending_items), len(self.pending_audit))
+        return Tails(self.item_seq, self.audit_seq, self.audit_hash, marks=marks)
+
+    def flush(self, hot: HotPath, cursor: Any) -> None:
+        """Write the buffered item and audit rows (one ``executemany`` each)."""
+        if self.pending_items:
+            hot.item_insert.execute_many(cursor, self.pending_items)
+            self.pending_items.clear()
+        if self.pending_audit:
+            hot.audit_insert.execute_many(cursor, self.pending_audit)
+            self.pending_audit.clear()
 
     def restore(self, saved: Tails) -> None:
         """Return to ``saved`` (after a rollback; the read cache is dropped)."""
@@ -66,6 +79,8 @@ class Tails:
             saved.audit_hash,
         )
         self.cache.clear()
+        del self.pending_items[saved.marks[0] :]
+        del self.pending_audit[saved.marks[1] :]
 
     def forget(self, kind: type[Any]) -> None:
         """Drop every cached read of ``kind`` (after a write of that kind)."""
@@ -90,12 +105,13 @@ class RawStatement:
         self.sql = str(compiled)
         self.order: list[str] | None = compiled.positiontup if compiled.positional else None
 
-    def execute(self, cursor: Any, params: dict[str, Any]) -> None:
-        """Run with ``params`` (by column name)."""
+    def execute_many(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
+        """Run once per row (by column name); drivers batch it (psycopg pipelines it)."""
         if self.order is None:
-            cursor.execute(self.sql, params)
+            cursor.executemany(self.sql, rows)
         else:
-            cursor.execute(self.sql, tuple(params[name] for name in self.order))
+            order = self.order
+            cursor.executemany(self.sql, [tuple(row[name] for name in order) for row in rows])
 
 
 class HotPath:
@@ -104,7 +120,7 @@ class HotPath:
     def __init__(self, dialect: Dialect) -> None:
         self.item_insert = RawStatement(schema.items.insert(), dialect)
         self.audit_insert = RawStatement(schema.audit.insert(), dialect)
-        self.integrity_error: type[Exception] = dialect.loaded_dbapi.IntegrityError
+        self.dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
 
 
 class SqlUnitOfWork:
@@ -119,6 +135,11 @@ class SqlUnitOfWork:
         self._tails = tails
         self._hot = hot
         self._cursor = cursor
+        self.dirty = False  # set before any write: the writer must roll back a failure
+
+    def _flush(self) -> None:
+        """Reads of items and audit records must see the rows buffered so far."""
+        self._tails.flush(self._hot, self._cursor)
 
     def add(self, entity: Entity) -> None:
         """Insert; a used id or natural key is a :class:`Conflict`."""
@@ -127,6 +148,7 @@ class SqlUnitOfWork:
         key = natural_key(entity)
         if key is not None and self._one(kind, "key", key) is not None:
             raise Conflict(f"{kind.__name__.lower()} {key!r} already exists")
+        self.dirty = True
         self._tails.forget(kind)
         try:
             self._conn.execute(codec.insert, codec.to_row(entity))
@@ -137,6 +159,7 @@ class SqlUnitOfWork:
         """Overwrite by id."""
         codec = codecs.CODECS[type(entity)]
         row = codec.to_row(entity)
+        self.dirty = True
         self._tails.forget(type(entity))
         self._conn.execute(codec.update, {**row, "b_id": row[codec.id_column]})
 
@@ -176,23 +199,25 @@ class SqlUnitOfWork:
         return list(self._tails.cache[cache_key])
 
     def add_item(self, item: Item) -> Item:
-        """Insert with the next global sequence number."""
+        """Buffer with the next global sequence number (written before the next read of
+        items, or at the end of the batch)."""
         stored = replace(item, seq=self._tails.item_seq + 1)
-        try:
-            self._hot.item_insert.execute(self._cursor, codecs.item_row(stored))
-        except self._hot.integrity_error as error:
-            raise Conflict(f"item: {error}") from error
+        self.dirty = True
+        self._tails.pending_items.append(codecs.item_row(stored))
         self._tails.item_seq = stored.seq
         return stored
 
     def get_item(self, ident: str) -> Item | None:
         """By id."""
+        self._flush()
         query = select(schema.items).where(schema.items.c.id == ident)
         row = self._conn.execute(query).mappings().first()
         return None if row is None else codecs.item_of(row)
 
     def replace_item(self, item: Item) -> None:
         """Overwrite the label (the only mutable field of an item)."""
+        self._flush()
+        self.dirty = True
         table = schema.items
         self._conn.execute(table.update().where(table.c.id == item.id).values(label=item.label))
 
@@ -200,6 +225,7 @@ class SqlUnitOfWork:
         self, *, body: str | None, mode: Mode, after_seq: int = 0, limit: int | None = None
     ) -> list[Item]:
         """By sequence number."""
+        self._flush()
         table = schema.items
         query = select(table).where(table.c.mode == mode.value, table.c.seq > after_seq)
         if body is not None:
@@ -213,12 +239,14 @@ class SqlUnitOfWork:
         """Chain after the tail and insert."""
         tails = self._tails
         record = chain.chain(tails.audit_seq + 1, new_id(), self.node, entry, tails.audit_hash)
-        self._hot.audit_insert.execute(self._cursor, chain.audit_columns(record))
+        self.dirty = True
+        tails.pending_audit.append(chain.audit_columns(record))
         tails.audit_seq, tails.audit_hash = record.seq, record.hash
         return record
 
     def audit_records(self, *, after_seq: int = 0, limit: int | None = None) -> list[AuditRecord]:
         """In order, each checked against its canonical bytes."""
+        self._flush()
         table = schema.audit
         query = select(table).where(table.c.seq > after_seq).order_by(table.c.seq)
         if limit is not None:
