@@ -320,3 +320,36 @@ def test_events_are_published_only_after_commit(make_store: StoreFactory) -> Non
     with pytest.raises(ValueError, match="failing"):
         run(store, failing)
     assert len(publisher.events) == 1
+
+
+def test_units_of_a_batch_see_each_others_writes_in_order(store: Store) -> None:
+    made = run(store, structure)
+
+    def post_and_count(uow: UnitOfWork) -> tuple[int, int, int]:
+        item = item_in(uow, made)
+        uow.append_audit(entry("item.post"))
+        seen = uow.list_items(body=made["body"].id, mode=Mode.REAL_WORLD)
+        assert uow.get_item(item.id) == item
+        return item.seq, len(seen), len(uow.audit_records())
+
+    futures = [store.submit(post_and_count) for _ in range(40)]
+    assert [f.result(timeout=30) for f in futures] == [(n, n, n) for n in range(1, 41)]
+
+
+def test_a_unit_that_fails_before_writing_leaves_the_batch_alone(store: Store) -> None:
+    made = run(store, structure)
+
+    def post(uow: UnitOfWork) -> int:
+        return item_in(uow, made).seq
+
+    def refuse_early(uow: UnitOfWork) -> None:
+        raise Conflict("nothing written")
+
+    futures = [store.submit(refuse_early if n % 2 else post) for n in range(20)]
+    assert [f.result(timeout=30) for f in futures[::2]] == list(range(1, 11))
+    assert all(isinstance(f.exception(timeout=30), Conflict) for f in futures[1::2])
+
+
+def test_a_unit_of_work_may_not_submit_another(store: Store) -> None:
+    with pytest.raises(RuntimeError, match="deadlock"):
+        run(store, lambda uow: store.submit(lambda inner: None))
