@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from bcm.cables import Addressee, canonical_id, declassification_date, parse
+from bcm.cables import Addressee, canonical_id, declassification_date, parse, render
 from bcm.cables.body import split_body
 from bcm.errors import InvalidInput
 from tests.cables.conftest import DATA
@@ -254,3 +255,27 @@ def test_disagreement_reasons_are_sentences() -> None:
         assert table in RUNNERS
         for reason in rows.values():
             assert len(reason) > 30
+
+
+def _fragments(value: object) -> Iterator[str]:
+    if isinstance(value, str) and ("\n" in value or len(value) > 40):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _fragments(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _fragments(item)
+
+
+def test_every_parsed_fragment_renders_back_to_the_same_fields() -> None:
+    """Rendering keeps every parsed field, also for the vectors' messy real fragments."""
+    checked = 0
+    for text in _fragments(TABLES):
+        message = _parse(text)
+        if message is None:
+            continue
+        again = parse(render(message))
+        assert replace(again, warnings=()) == replace(message, warnings=()), text[:120]
+        checked += 1
+    assert checked > 400

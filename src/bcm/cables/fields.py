@@ -134,15 +134,25 @@ _TRAILING_NOISE = re.compile(
 )
 
 
+def _strip_trailing(text: str) -> str:
+    """Drop trailing reason words and a sentence's full stop, until nothing changes (so that
+    reading the rendered line gives the same name again)."""
+    while True:
+        who = _TRAILING_NOISE.sub("", text).strip()
+        last_word = who.rsplit(" ", 1)[-1]
+        if who.endswith(".") and len(last_word) > 4 and "." not in last_word[:-1]:
+            who = who[:-1].rstrip()  # a sentence's full stop, not "Jr." or "a.i."
+        if who == text:
+            return who
+        text = who
+
+
 def parse_classified_by(text: str) -> tuple[str | None, tuple[str, ...]]:
     """``James P. Zumwalt, Charge d'Affaires, a.i.; reasons 1.4 (b/d)`` -> (who, reasons)."""
     text = _SPACES.sub(" ", text).strip()
     sections = list(_SECTION_NO.finditer(text))
     head = text[: sections[0].start()] if sections else text
-    who = _TRAILING_NOISE.sub("", head).strip()
-    last_word = who.rsplit(" ", 1)[-1]
-    if who.endswith(".") and len(last_word) > 4 and "." not in last_word[:-1]:
-        who = who[:-1].rstrip()  # a sentence's full stop, not "Jr." or "a.i."
+    who = _strip_trailing(head)
     if who.upper() in {"SECTION", "SECTIONS"}:
         who = ""  # "CLASSIFIED BY SECTION 1.5 (B)": no classifier named
     reasons: list[str] = []

@@ -162,8 +162,12 @@ class _Parser:
             return "fields"  # "DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012"
         if L.is_paragraph_start(line) and not self.header.started:
             return "body"
-        if not self.header.feed(line, number):
-            self.warnings.append(f"line {number}: not understood in the header: {line[:60]!r}")
+        started = self.header.started
+        if self.header.feed(line, number):
+            return "head"
+        if not started:
+            return "fields"  # no header at all: the text starts here (office lines first)
+        self.warnings.append(f"line {number}: not understood in the header: {line[:60]!r}")
         return "head"
 
     @staticmethod
@@ -243,6 +247,8 @@ class _Parser:
             ("CLASSIFIED", L.CLASSIFIED_BY),
         ):
             if match := pattern.match(part):
+                if name == "CLASSIFIED" and fields.classified and part[:1] in "(0123456789":
+                    return False  # "(U) CLASSIFIED BY" after the field: a marked paragraph
                 self._open(name, match["value"])
                 return True
         return False

@@ -91,13 +91,15 @@ def field_lines(message: Telegram) -> Iterator[str]:
 
 
 def reference_lines(message: Telegram) -> Iterator[str]:
-    """The REF list; references citing several telegrams of one item are written once."""
+    """The REF list, one labelled item a line (``REF: A. …`` / ``B. …``); a list with
+    unlabelled items on one line, separated by semicolons. References citing several
+    telegrams of one item are written once."""
     items = list(dict.fromkeys((r.label, r.text) for r in message.references))
     if items and all(label for label, _ in items):
         for index, (label, text) in enumerate(items):
             yield ("REF: " if index == 0 else "") + f"{label}. {text}"
     elif items:
-        yield "REF: " + "; ".join(text for _, text in items)
+        yield "REF: " + "; ".join(f"{label}. {text}" if label else text for label, text in items)
 
 
 def classified_by_line(message: Telegram) -> str | None:
