@@ -27,6 +27,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("bcm.cli.serve", "serve_command"),
     ("bcm.cli.serve", "account"),
     ("bcm.cli.audit", "audit"),
+    ("bcm.cli.search", "search"),
 ]
 
 

@@ -8,7 +8,7 @@ rolled-back SAVEPOINT in the SQL adapters.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any, TypeVar, cast
@@ -18,7 +18,7 @@ from bcm.domain.events import Event, NullPublisher, Publisher
 from bcm.domain.ids import new_id
 from bcm.domain.model import ClearanceGrant, Item, Mode
 from bcm.errors import Conflict
-from bcm.storage import chain
+from bcm.storage import chain, fulltext
 from bcm.storage.keys import natural_key
 from bcm.storage.port import E, Entity, Refused, UnitOfWork
 
@@ -136,6 +136,10 @@ class MemoryUnitOfWork:
         """In order."""
         records = self._state.audit[after_seq:]
         return records if limit is None else records[:limit]
+
+    def search_items(self, terms: Sequence[str], *, mode: Mode) -> list[fulltext.ItemMatch]:
+        """A scan of every item."""
+        return fulltext.memory_search(self._state.items.values(), terms, mode)
 
     def audit_tail(self) -> tuple[int, str]:
         """The last record's seq and hash."""

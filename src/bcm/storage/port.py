@@ -12,7 +12,7 @@ and the future carries ``Refused.error``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Protocol, TypeVar
 
@@ -30,6 +30,7 @@ from bcm.domain.model import (
     Position,
 )
 from bcm.errors import BcmError
+from bcm.storage.fulltext import ItemMatch
 
 T = TypeVar("T")
 
@@ -100,6 +101,11 @@ class UnitOfWork(Protocol):
 
     def audit_records(self, *, after_seq: int = 0, limit: int | None = None) -> list[AuditRecord]:
         """Audit records with ``seq > after_seq``, in order."""
+        ...
+
+    def search_items(self, terms: Sequence[str], *, mode: Mode) -> list[ItemMatch]:
+        """Items of ``mode`` whose text or paragraphs contain every word of ``terms``
+        (``fulltext.words`` output), newest first — every match: the caller decides access."""
         ...
 
     def audit_tail(self) -> tuple[int, str]:
