@@ -65,7 +65,8 @@ def labels(
         dissem += draw(_subset(["ORCON"] + (["IMCON", "RSEN"] if level >= Level.S else []), 2))
     elif not plain and draw(st.booleans()):
         dissem.append("FOUO")
-    sci = draw(sci_controls(allow_hcs=fd == "NF")) if classified and fd != "none" else ()
+    with_sci = classified and fd != "none" and owner == "USA"  # SCI is a U.S. control system
+    sci = draw(sci_controls(allow_hcs=fd == "NF")) if with_sci else ()
     if any(c.system == "SI" and any(k.name == "G" for k in c.compartments) for c in sci):
         dissem.append("ORCON")
     sap = canonical_sap(draw(_subset(["BP", "GB", "TC"], 3))) if classified and not plain else ()

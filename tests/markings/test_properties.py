@@ -125,6 +125,13 @@ def test_covering_labels_admit_no_one_new(c: Clearance, a: Label, b: Label) -> N
 
 
 @settings(max_examples=30)
+@given(st.lists(labels(), min_size=1, max_size=4))
+def test_rollup_of_valid_portions_is_a_valid_banner(portions: list[Label]) -> None:
+    banner = rollup(portions)
+    assert check_marking(render_banner(banner)).label == banner
+
+
+@settings(max_examples=30)
 @given(st.lists(labels(us_only=True), min_size=1, max_size=4), clearances())
 def test_a_reader_of_the_banner_may_read_every_portion(
     portions: list[Label], clearance: Clearance

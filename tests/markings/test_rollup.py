@@ -22,6 +22,15 @@ WORKED_EXAMPLES = [
     (("(U//FOUO)", "(U)"), "UNCLASSIFIED//FOUO"),
     (("(S)", "(C//REL TO USA, GBR)"), "SECRET//NOFORN"),
 ]
+# CVE order across the union and the disclosure result (NOFORN before PROPIN, FISA after).
+ORDER = [
+    (("(U//PR)", "(U//NF)"), "UNCLASSIFIED//NOFORN/PROPIN"),
+    (("(S//FISA)", "(C//REL TO USA, GBR)"), "SECRET//NOFORN/FISA"),
+    (
+        ("(S//REL TO USA, GBR/FISA)", "(C//PR/REL TO USA, GBR)"),
+        "SECRET//PROPIN/REL TO USA, GBR/FISA",
+    ),
+]
 
 
 @pytest.mark.parametrize(("portions", "expected"), WORKED_EXAMPLES)
@@ -64,7 +73,7 @@ RULES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("portions", "expected"), RULES)
+@pytest.mark.parametrize(("portions", "expected"), RULES + ORDER)
 def test_rollup_rules(portions: tuple[str, ...], expected: str) -> None:
     assert banner(*portions) == expected
 

@@ -83,7 +83,7 @@ def decide(clearance: Clearance, label: Label) -> Decision:
        owner is written in the label: USA by default, the nation of `//DEU SECRET`, the
        co-owners of JOINT, NATO for NATO material through the NATO group):
        a. UNCLASSIFIED with no disclosure marking is releasable;
-       b. NOFORN (also SBU NOFORN, LES NOFORN) denies;
+       b. NOFORN denies, and so do SBU NOFORN, LES NOFORN, EXDIS and NODIS, which imply it;
        c. REL TO listing the reader's nation, or a group the reader belongs to (FVEY, ACGU,
           TEYE by nationality; other tetragraphs such as NATO by the clearance's groups),
           allows;
@@ -111,6 +111,13 @@ def _missing_reason(missing: frozenset[str]) -> str:
     return "needs the special authorization " + ", ".join(other)
 
 
+def _noforn_word(label: Label) -> str:
+    if "NOFORN" in label.dissem:
+        return "NOFORN"
+    caveat = next(c for c in label.non_ic if c in ("SBU NOFORN", "LES NOFORN", "EXDIS", "NODIS"))
+    return f"{caveat} (not releasable to foreign nationals)"
+
+
 def _disclosure_decision(clearance: Clearance, label: Label) -> Decision:
     tokens = reader_tokens(clearance.nationality, clearance.groups)
     owners = ", ".join(label.owners)
@@ -119,7 +126,7 @@ def _disclosure_decision(clearance: Clearance, label: Label) -> Decision:
     if releasable_to_everyone(label):
         return Decision(True, "allowed: UNCLASSIFIED without a disclosure marking is releasable")
     if label.noforn:
-        return Decision(False, f"NOFORN: only {owners} nationals")
+        return Decision(False, f"{_noforn_word(label)}: only {owners} nationals")
     if tokens & set(label.rel_to):
         return Decision(True, f"allowed: releasable to {', '.join(label.rel_to)}")
     if tokens & set(label.display_only):

@@ -43,7 +43,8 @@ class Disclosure:
 
     ``access``: nations that may receive it (owners and expanded REL TO); ``view`` adds
     DISPLAY ONLY. ``rank`` orders the ways of saying "not releasable" (2 NOFORN, 1 no
-    decision yet on classified material, 0 otherwise) so that distinct canonical labels
+    decision yet on classified material, 0 otherwise; 3 when NOFORN is written, 2 when a
+    caveat such as EXDIS implies it) so that distinct canonical labels
     stay distinct in the order; ``groups`` are the expandable tetragraphs written, which
     keep `USA, FVEY` (follows membership changes) apart from the listed members.
     """
@@ -65,7 +66,7 @@ def disclosure(label: Label) -> Disclosure:
     view = access | expand(label.display_only)
     expandable = set(expanded_groups())
     undecided = label.level > Level.U and not label.has_disclosure_marking
-    rank = 2 if label.noforn else (1 if undecided else 0)
+    rank = 3 if "NOFORN" in label.dissem else 2 if label.noforn else 1 if undecided else 0
     return Disclosure(
         universe=releasable_to_everyone(label),
         access=access,
@@ -85,7 +86,7 @@ def at_most(a: Disclosure, b: Disclosure, *, strict: bool = True) -> bool:
     compares only who may receive the material (a preorder).
     """
     if b.universe:
-        return True
+        return a.owners == b.owners if a.universe and strict else True
     if a.universe:
         return False
     if not strict:

@@ -101,8 +101,9 @@ class Label:
 
     @property
     def noforn(self) -> bool:
-        """NOFORN, directly or through SBU NOFORN / LES NOFORN."""
-        return "NOFORN" in self.dissem or "SBU NOFORN" in self.non_ic or "LES NOFORN" in self.non_ic
+        """Not releasable to foreign nationals: NOFORN, or a caveat that implies it (SBU
+        NOFORN, LES NOFORN, and EXDIS/NODIS, which must be NOFORN: ISM-ID-00313/00314)."""
+        return "NOFORN" in self.dissem or not _NOFORN_CAVEATS.isdisjoint(self.non_ic)
 
     @property
     def has_disclosure_marking(self) -> bool:
@@ -115,6 +116,7 @@ class Label:
         return self.sap == ("MULTIPLE PROGRAMS",)
 
 
+_NOFORN_CAVEATS = frozenset({"SBU NOFORN", "LES NOFORN", "EXDIS", "NODIS"})
 _FIELDS: tuple[str, ...] = tuple(
     name for name in Label.__dataclass_fields__ if not name.startswith("_")
 )

@@ -43,8 +43,12 @@ def rollup(labels: Iterable[Label]) -> Label:
     if level == Level.R and owner == "USA":
         level = Level.C  # foreign RESTRICTED inside a U.S. product is protected as C [DERIVED]
     classified = level > Level.U
+    if not classified:
+        foreign = set()  # FGI is only marked on classified material (codice 9.b)
     non_ic = _non_ic(portions, classified)
-    rel_to, display_only, disclosure_dissem = _disclosure(portions, classified, owner == "USA")
+    rel_to, display_only, disclosure_dissem = _disclosure(
+        portions, classified, noforn_allowed=owner != "NATO" and level != Level.R
+    )
     return Label(
         level=level,
         owner=owner,
@@ -58,7 +62,7 @@ def rollup(labels: Iterable[Label]) -> Label:
         aea=_aea(portions),
         fgi=() if _concealed(portions) else canonical_countries(_fgi(portions, foreign)),
         fgi_concealed=_concealed(portions),
-        dissem=_dissem(portions, classified, non_ic) + disclosure_dissem,
+        dissem=in_order(_dissem(portions, classified, non_ic) + disclosure_dissem, DISSEM_ORDER),
         rel_to=rel_to,
         display_only=display_only,
         non_ic=non_ic,
@@ -118,16 +122,17 @@ def _non_ic(portions: list[Label], classified: bool) -> tuple[str, ...]:
 
 
 def _disclosure(
-    portions: list[Label], classified: bool, us_product: bool
+    portions: list[Label], classified: bool, *, noforn_allowed: bool
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(REL TO, DISPLAY ONLY, NOFORN/RELIDO) of the banner: rules 4–7.
 
-    "Otherwise NOFORN" is the U.S. rule (ICD 710); a foreign or NATO banner without a
-    common release marking simply carries none (NOFORN is not used on NATO material).
+    A NATO or RESTRICTED banner without a common release marking carries none: NOFORN is
+    not used on NATO or RESTRICTED material (codice 4.b.3, 2.c).
     """
     nf_caveat = any({"SBU NOFORN", "LES NOFORN"} & set(p.non_ic) for p in portions)
-    if any("NOFORN" in p.dissem for p in portions) or (classified and nf_caveat):
-        return (), (), ("NOFORN",)
+    distribution = any({"EXDIS", "NODIS"} & set(p.non_ic) for p in portions)  # 00313/00314
+    if any("NOFORN" in p.dissem for p in portions) or distribution or (classified and nf_caveat):
+        return (), (), ("NOFORN",) if noforn_allowed else ()
     relevant = [p for p in portions if p.level > Level.U or p.has_disclosure_marking]
     if not relevant or (nf_caveat and not classified):
         return (), (), ()  # unclassified: releasable, or NOFORN carried by SBU/LES NOFORN
@@ -142,7 +147,7 @@ def _disclosure(
         display_only = tuple(c for c in view if c not in covered)
     relido = all("RELIDO" in p.dissem for p in relevant)
     if not (rel_to or display_only or relido):
-        return (), (), ("NOFORN",) if us_product else ()
+        return (), (), ("NOFORN",) if noforn_allowed else ()
     return rel_to, display_only, ("RELIDO",) if relido else ()
 
 
