@@ -57,6 +57,8 @@ RULES = [
     (("(SBU/NF)", "(U)"), "UNCLASSIFIED//SBU NOFORN"),
     (("(SBU/NF)", "(C//REL TO USA, JPN)"), "CONFIDENTIAL//NOFORN"),
     (("(SBU)", "(C//REL TO USA, JPN)"), "CONFIDENTIAL//REL TO USA, JPN"),
+    (("(U//DCNI)", "(S//NF)"), "SECRET//NOFORN"),  # UCNI only in unclassified banners
+    (("(U//DCNI)", "(U)"), "UNCLASSIFIED//DOD UCNI"),
     # 5. groups kept when in every list; opaque tetragraphs intersect as tokens
     (("(S//REL TO USA, FVEY)", "(C//REL TO USA, FVEY)"), "SECRET//REL TO USA, FVEY"),
     (("(S//REL TO USA, NATO)", "(C//REL TO USA, GBR, NATO)"), "SECRET//REL TO USA, NATO"),

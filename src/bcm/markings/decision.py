@@ -77,8 +77,9 @@ def decide(clearance: Clearance, label: Label) -> Decision:
     2. SCI: every compartment on the label must be read in; a compartment read in implies
        its control system, never the reverse (SI-G grants SI; SI does not grant SI-G).
     3. Special authorizations: each SAP program (SAR-x), HVSACO, atomic-energy marking
-       (RD, FRD, CNWDI, SIGMA n, UCNI, TFNI), ORCON, EXDIS, NODIS and ACCM needs the
-       matching authorization (RD grants FRD, NODIS grants EXDIS).
+       (RD, FRD, CNWDI, SIGMA n, TFNI; UCNI is unclassified and needs none), ORCON,
+       EXDIS, NODIS and ACCM needs the matching authorization (RD grants FRD, NODIS
+       grants EXDIS).
     4. Foreign disclosure, for a reader who is not a national of the label's owner (the
        owner is written in the label: USA by default, the nation of `//DEU SECRET`, the
        co-owners of JOINT, NATO for NATO material through the NATO group):

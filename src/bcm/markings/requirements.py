@@ -18,6 +18,7 @@ _AUTH_ALIASES: dict[str, str] = {
     "RESTRICTED DATA": "RD", "FORMERLY RESTRICTED DATA": "FRD", "DCNI": "DOD UCNI",
     "UCNI": "DOE UCNI",
 }  # fmt: skip
+UCNI = frozenset({"DOD UCNI", "DOE UCNI"})
 # An authorization also grants these (the stronger access includes the weaker one).
 _AUTH_IMPLIES: dict[str, tuple[str, ...]] = {
     "RD": ("FRD",), "CNWDI": ("RD", "FRD"), "NODIS": ("EXDIS",),
@@ -35,7 +36,13 @@ def sci_keys(control: SciControl) -> set[str]:
 
 
 def aea_keys(aea: Aea) -> set[str]:
-    """Authorizations an atomic-energy marking requires (closed: RD includes FRD)."""
+    """Authorizations an atomic-energy marking requires (closed: RD includes FRD).
+
+    UCNI (DOD/DOE) is unclassified controlled information, handled like FOUO: it needs no
+    special authorization and is not carried into classified banners (codice 8.f.3).
+    """
+    if aea.kind in UCNI:
+        return set()
     keys = {aea.kind, *_AUTH_IMPLIES.get(aea.kind, ())}
     if aea.cnwdi:
         keys.add("CNWDI")

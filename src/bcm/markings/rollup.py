@@ -4,7 +4,7 @@ Roll-up rules, numbered as in markings.md §6:
  1. level = the highest portion level (a U.S. banner over foreign RESTRICTED is CONFIDENTIAL);
  2. SCI, SAP, AEA, FGI = unions (more than four SAPs -> SAR-MULTIPLE PROGRAMS; a concealed
     FGI source -> bare FGI; RD supersedes FRD);
- 3. RSEN, ORCON, IMCON, PROPIN, DEA SENSITIVE, FISA = unions; FOUO only in an unclassified
+ 3. RSEN, ORCON, IMCON, PROPIN, DEA SENSITIVE, FISA = unions; FOUO and UCNI only in an unclassified
     banner without SBU/LES (ISM-ID-00066); SBU NOFORN / LES NOFORN in a classified banner
     give NOFORN (ISM-ID-00087/00146) and SBU itself is dropped (ISM-ID-00037);
  4. NOFORN unless every classified portion (and every unclassified one with a disclosure
@@ -24,7 +24,7 @@ from bcm.markings.countries import canonical_countries
 from bcm.markings.disclosure import at_most, disclosure, expand
 from bcm.markings.levels import Level
 from bcm.markings.model import Aea, Label
-from bcm.markings.requirements import label_requirements
+from bcm.markings.requirements import UCNI, label_requirements
 from bcm.markings.vocab import DISSEM_ORDER, NON_IC_ORDER, NON_US_ORDER, expanded_groups
 
 _UNION_DISSEM = frozenset({"WAIVED", "RSEN", "ORCON", "IMCON", "PROPIN", "DEA SENSITIVE", "FISA"})
@@ -59,7 +59,7 @@ def rollup(labels: Iterable[Label]) -> Label:
         sci=merge_sci(c for p in portions for c in p.sci),
         sap=_sap(portions),
         hvsaco=any(p.hvsaco for p in portions),
-        aea=_aea(portions),
+        aea=_aea(portions, classified),
         fgi=() if _concealed(portions) else canonical_countries(_fgi(portions, foreign)),
         fgi_concealed=_concealed(portions),
         dissem=in_order(_dissem(portions, classified, non_ic) + disclosure_dissem, DISSEM_ORDER),
@@ -86,8 +86,9 @@ def _sap(portions: list[Label]) -> tuple[str, ...]:
     return ("MULTIPLE PROGRAMS",) if len(programs) > 4 else programs  # codice 7.e
 
 
-def _aea(portions: list[Label]) -> tuple[Aea, ...]:
-    merged = merge_aea(a for p in portions for a in p.aea)
+def _aea(portions: list[Label], classified: bool) -> tuple[Aea, ...]:
+    dropped = UCNI if classified else frozenset()  # UCNI only on unclassified (codice 8.f.3)
+    merged = merge_aea(a for p in portions for a in p.aea if a.kind not in dropped)
     kinds = {a.kind for a in merged}
     if "RD" in kinds and "FRD" in kinds:  # RD supersedes FRD; SIGMAs carried over
         frd = next(a for a in merged if a.kind == "FRD")
@@ -206,14 +207,15 @@ def _fgi_at_least(a: Label, b: Label) -> bool:
     return not b.fgi_concealed and set(a.fgi) >= set(b.fgi)
 
 
-_CLASSIFIED_COVERS = {"FOUO", "SBU", "SBU NOFORN"}
+_CLASSIFIED_COVERS = {"FOUO", "SBU", "SBU NOFORN", *UCNI}
 _IMPLIED = {"SBU NOFORN": {"SBU", "FOUO"}, "SBU": {"FOUO"}, "LES NOFORN": {"LES", "FOUO"},
             "LES": {"FOUO"}, "NODIS": {"EXDIS"}}  # fmt: skip
 
 
 def _caveats(label: Label) -> set[str]:
-    """Non-IC controls and FOUO, closed under supersession (SBU NOFORN ⊇ SBU ⊇ FOUO)."""
+    """Non-IC controls, FOUO and UCNI, closed under supersession (SBU NOFORN ⊇ SBU ⊇ FOUO)."""
     values = set(label.non_ic) | ({"FOUO"} & set(label.dissem))
+    values.update(a.kind for a in label.aea if a.kind in UCNI)
     for value in list(values):
         values |= _IMPLIED.get(value, set())
     return values
