@@ -9,11 +9,13 @@ sorting by id sorts by creation, which keeps B-tree inserts local and logs reada
 
 from __future__ import annotations
 
-import secrets
+import random
 import threading
 import time
 
 _RANDOM_BITS = 74
+# Seeded from the OS once; ids need uniqueness, not secrecy, and os.urandom per id is slow.
+_random = random.Random()
 _lock = threading.Lock()
 _last: tuple[int, int] = (0, 0)
 
@@ -25,11 +27,11 @@ def new_id(now_ms: int | None = None) -> str:
     with _lock:
         last_ms, last_rand = _last
         if millis <= last_ms:
-            millis, rand = last_ms, last_rand + 1 + secrets.randbits(16)
+            millis, rand = last_ms, last_rand + 1 + _random.getrandbits(16)
             if rand >> _RANDOM_BITS:  # the millisecond's random space is spent: borrow the next
-                millis, rand = millis + 1, secrets.randbits(_RANDOM_BITS - 1)
+                millis, rand = millis + 1, _random.getrandbits(_RANDOM_BITS - 1)
         else:
-            rand = secrets.randbits(_RANDOM_BITS - 1)  # top bit clear leaves room to increment
+            rand = _random.getrandbits(_RANDOM_BITS - 1)  # top bit clear leaves room to increment
         _last = (millis, rand)
     value = (millis & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version 7

@@ -21,8 +21,21 @@ GENESIS = "0" * 64
 FORMAT_VERSION = 1
 
 
+_last_time: tuple[datetime | None, str] = (None, "")
+
+
 def format_time(when: datetime) -> str:
     """UTC, microseconds, ``Z``: fixed width, so text order is time order."""
+    global _last_time
+    last, text = _last_time  # one unit of work formats the same instant several times
+    if when == last:
+        return text
+    text = _format(when)
+    _last_time = (when, text)
+    return text
+
+
+def _format(when: datetime) -> str:
     if when.tzinfo is not UTC:
         when = when.astimezone(UTC)
     # an f-string is several times faster than strftime, and this runs for every record

@@ -264,7 +264,9 @@ def item_row(i: Item) -> dict[str, Any]:
         "mode": i.mode.value,
         "created_at": format_time(i.created_at),
         "text": i.text,
-        "paragraphs": json.dumps([[p.mark, p.text] for p in i.paragraphs]),
+        "paragraphs": json.dumps([[p.mark, p.text] for p in i.paragraphs])
+        if i.paragraphs
+        else "[]",
         "supersedes": i.supersedes,
     }
 
