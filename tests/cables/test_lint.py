@@ -67,3 +67,15 @@ def test_unreadable_mark_is_withheld_even_from_a_cleared_reader() -> None:
     no_banner = view(parse(text.replace("S E C R E T BOGOTA 003271", "")), Clearance("USA", "TS"))
     assert [part.name for part in no_banner.parts if part.visible] == ["paragraph 1", "paragraph 3"]
     assert "PARTIAL VIEW" in render_view(no_banner)
+
+
+def test_compartments_decide_sci_paragraphs() -> None:
+    text = CLEAN.replace("S E C R E T BOGOTA", "T O P S E C R E T BOGOTA").replace(
+        "2. (S/NF)", "2. (TS//SI//NF)"
+    )
+    cable = parse(text)
+    without = view(cable, Clearance("USA", "TOP SECRET"))
+    with_si = view(cable, Clearance("USA", "TOP SECRET", compartments=["SI"]))
+    assert "paragraph 2" in without.withheld
+    assert "paragraph 2" not in with_si.withheld
+    assert with_si.banner == "TOP SECRET//SI//NOFORN"
