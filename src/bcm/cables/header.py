@@ -205,6 +205,13 @@ class HeaderReader:
             self._last_target.append(addressee)
         return True
 
+    def add_addressee(self, line: str) -> None:
+        """An ``RI/PLAD …`` line of the current TO or INFO list (the caller checked both)."""
+        addressee = parse_addressee(line)
+        if addressee is not None:
+            self._last_target = self.to if self._list == "TO" else self.info
+            self._last_target.append(addressee)
+
     def _exclude(self, address: str) -> None:
         target = self._last_target
         address = " ".join(address.split())

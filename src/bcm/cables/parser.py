@@ -130,7 +130,14 @@ class _Parser:
         zone, index = "head", start
         self.lines = lines
         handlers = {"head": self._head, "fields": self._field_line}
+        routed, header = L.ROUTED_ADDRESS.match, self.header
         while index < len(lines):
+            if zone == "head" and header.in_list:
+                while index < len(lines) and routed(lines[index]):
+                    header.add_addressee(lines[index])  # the bulk of a header: RI/PLAD lines
+                    index += 1
+                if index == len(lines):
+                    break
             if zone == "body":
                 resume = self._body(lines, index)
                 if resume is None:
@@ -148,9 +155,6 @@ class _Parser:
     def _head(self, line: str, _raw: str, number: int) -> str:
         if not line:
             self.header.feed("", number)
-            return "head"
-        if self.header.in_list and L.ROUTED_ADDRESS.match(line):
-            self.header.feed(line, number)  # "RUEHBJ/AMEMBASSY BEIJING ...": nothing else
             return "head"
         classification = L.classification_line(line)
         if classification is not None and (self.header.started or classification.number):
