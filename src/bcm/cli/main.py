@@ -28,6 +28,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("bcm.cli.serve", "account"),
     ("bcm.cli.audit", "audit"),
     ("bcm.cli.search", "search"),
+    ("bcm.cli.backup", "backup_command"),
+    ("bcm.cli.backup", "restore_command"),
 ]
 
 
