@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 
 from tests.web.server import LiveServer
@@ -65,3 +67,28 @@ def test_bad_input_names_the_field(shared_server: LiveServer) -> None:
             "/api/v1/items", content=b"{not json", headers={"content-type": "application/json"}
         )
         assert answer.status_code == 422
+
+
+def test_oversized_body_is_refused_with_413(shared_server: LiveServer) -> None:
+    huge = b'{"body": "bcc-yokota", "text": "' + b"x" * (17 * 1024 * 1024) + b'"}'
+    with shared_server.login("k.reyes") as client:
+        answer = client.post(
+            "/api/v1/items", content=huge, headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "too_large"
+
+
+def test_oversized_chunked_body_is_refused_with_413(shared_server: LiveServer) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"body": "bcc-yokota", "text": "'
+        for _ in range(17):
+            yield b"x" * (1024 * 1024)
+        yield b'"}'
+
+    with shared_server.login("k.reyes") as client:
+        answer = client.post(
+            "/api/v1/items", content=chunks(), headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "too_large"

@@ -14,6 +14,9 @@ from bcm.web.runtime import Runtime
 # Reachable without authentication; everything else requires a session or an API token
 # (tests/web/test_unauthenticated.py walks the OpenAPI document to prove it).
 PUBLIC_OPERATIONS = frozenset({("POST", "/api/v1/login"), ("GET", "/health")})
+# Larger request bodies get 413 before anything reads them (a full batch of ordinary items
+# is well under this).
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 def create_app(runtime: Runtime | None) -> FastAPI:
@@ -32,5 +35,7 @@ def create_app(runtime: Runtime | None) -> FastAPI:
     console.install(app)  # the web console: HTML pages and their assets (no API operations)
     install_error_handlers(app)
     if runtime is not None:
-        app.add_middleware(ObservedApp, metrics=runtime.metrics, tls=runtime.tls)
+        app.add_middleware(
+            ObservedApp, metrics=runtime.metrics, tls=runtime.tls, max_body=MAX_BODY_BYTES
+        )
     return app

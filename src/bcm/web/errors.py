@@ -91,9 +91,12 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     if error.status_code == 400:  # a body that is not JSON (or not UTF-8): bad input
         body = {"error": "invalid_input", "field": "body", "message": "a JSON request body"}
         return JSONResponse(body, status_code=422)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+        error.status_code, "http_error"
+    )
+    message = "request body too large" if error.status_code == 413 else str(error.detail)
     return JSONResponse(
-        {"error": code, "message": str(error.detail)},
+        {"error": code, "message": message},
         status_code=error.status_code,
         headers=error.headers,
     )

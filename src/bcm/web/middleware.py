@@ -7,6 +7,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bcm.web.metrics import Metrics
@@ -26,9 +27,12 @@ class ObservedApp:
     """Times each request, counts it by route template and status, logs it as JSON, and
     adds the security headers (HSTS only under TLS)."""
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, tls: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics, tls: bool, max_body: int | None = None
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.max_body = max_body
         self.headers = [*BASE_HEADERS, HSTS] if tls else list(BASE_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -47,10 +51,39 @@ class ObservedApp:
 
         self.metrics.in_flight(+1)
         try:
-            await self.app(scope, receive, send_wrapped)
+            if self._too_large(scope):
+                await _too_large(send_wrapped)
+                return
+            await self.app(scope, self._counted(receive), send_wrapped)
         finally:
             self.metrics.in_flight(-1)
             self._observe(scope, status, time.perf_counter() - started)
+
+    def _counted(self, receive: Receive) -> Receive:
+        """``receive`` that stops a body (chunked, no declared length) past the limit."""
+        if self.max_body is None:
+            return receive
+        limit, seen = self.max_body, 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                # re-raised by the framework's body parsing, answered by bcm.web.errors
+                raise HTTPException(413, "request body too large")
+            return message
+
+        return counted
+
+    def _too_large(self, scope: Scope) -> bool:
+        # A declared length over the limit is refused before the body is read.
+        if self.max_body is None:
+            return False
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                return value.isdigit() and int(value) > self.max_body
+        return False
 
     def _observe(self, scope: Scope, status: int, elapsed: float) -> None:
         route: Any = scope.get("route")
@@ -67,3 +100,10 @@ class ObservedApp:
                 "person": principal,
             }
             access_log.info("request", extra={"fields": fields})
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"error":"too_large","message":"request body too large"}'
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
