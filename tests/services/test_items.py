@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
+from bcm.domain.clock import FakeClock
 from bcm.domain.events import ItemPosted, ItemRelabeled
 from bcm.domain.model import Mode
 from bcm.errors import Forbidden, InvalidInput, MarkingError, NotFound
 from bcm.services import audit, bodies, clearances, items, people
+from bcm.services.core import Services
+from bcm.storage.engine import open_engine
+from bcm.storage.groupcommit import SqlStore
 from tests.services.conftest import World
 
 REL = "SECRET//REL TO USA, JPN"
@@ -271,3 +276,25 @@ def test_a_failed_operation_leaves_no_partial_state(world: World) -> None:
     assert len(records(world)) == before
     assert world.events.events == []
     assert post(world, "k.reyes").seq == 1
+
+
+def test_a_read_that_cannot_be_recorded_is_not_served(make_url: Callable[..., str]) -> None:
+    url = make_url("sqlite", chart=True)
+    services = Services(SqlStore(url), FakeClock())
+    try:
+        poster = services.run(people.get_person, "k.reyes").id
+        item = services.run(items.post_item, "bcc-yokota", label=REL, text="t", actor=poster)
+        reader = services.run(people.get_person, "d.ogawa").id
+        engine = open_engine(url)
+        with engine.begin() as conn:  # the audit log refuses every new record
+            conn.exec_driver_sql(
+                "CREATE TRIGGER audit_full BEFORE INSERT ON audit "
+                "BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END"
+            )
+        engine.dispose()
+        with pytest.raises(Exception, match="audit log unavailable"):
+            services.run(items.access_item_by_id, item.id, actor=reader)
+        with pytest.raises(Exception, match="audit log unavailable"):
+            services.run(items.access_items_by_body, "bcc-yokota", actor=reader)
+    finally:
+        services.close()
