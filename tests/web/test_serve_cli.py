@@ -141,9 +141,13 @@ def test_tls_serves_secure_cookies_hsts_and_clean_json_logs(
         )
         assert posted.status_code == 201
         cookie = answer.cookies["bcm_session"]
+        made = client.post("/api/v1/tokens", json={"name": "t", "scopes": ["items:read"]})
+        token = made.json()["secret"]
+        bearer = {"authorization": f"Bearer {token}"}
+        assert client.get(f"/api/v1/items/{posted.json()['id']}", headers=bearer).status_code == 200
     time.sleep(0.3)
     text = log.read_text()
     lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     assert any(line.get("route") == "/api/v1/items" and line.get("status") == 201 for line in lines)
-    for secret in (PASSWORD, cookie, SECRET_TEXT, "SECRET//REL"):
+    for secret in (PASSWORD, cookie, token, SECRET_TEXT, "SECRET//REL"):
         assert secret not in text
