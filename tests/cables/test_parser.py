@@ -159,3 +159,18 @@ def test_partial_extract_with_a_date_line() -> None:
     assert cable.warnings == ()
     again = parse(render(cable))
     assert again == cable
+
+
+def test_eo_13526_classification_block() -> None:
+    block = (
+        "Classified By: Deputy Chief of Mission Kevin Maher\n"
+        "Reason: 1.4(b)(d)\n"
+        "Declassify On: 20320109"
+    )
+    cable = parse(OLD.replace("E.O. 12356: DECL: OADR", block))
+    assert cable.classified_by == "Deputy Chief of Mission Kevin Maher"
+    assert cable.reasons == ("1.4(b)", "1.4(d)")
+    assert (cable.executive_order, cable.declassify_on) == ("13526", "20320109")
+    assert parse(render(cable)) == cable
+    assert str(declassification_date(cable.declassify_on)) == "2032-01-09"
+    assert str(declassification_date("25X1, 20320109")) == "2032-01-09"

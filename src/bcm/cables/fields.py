@@ -76,15 +76,17 @@ def parse_eo_line(text: str) -> tuple[str | None, str | None, list[str]]:
 
 _MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 _YMD = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_COMPACT_DATE = re.compile(r"^(?:\d\dX\d?[\w-]*,\s*)?(\d{4})(\d{2})(\d{2})\b")  # 25X1, 20320109
 
 
 def declassification_date(value: str | None) -> date | None:
-    """The date of a ``DECL:`` value (MM/DD/YYYY, YYYY/MM/DD, M/D/YY), None for an event."""
+    """The date of a ``DECL:`` value (MM/DD/YYYY, YYYY/MM/DD, M/D/YY, YYYYMMDD, ``25X1,
+    YYYYMMDD``), None for an event."""
     if not value:
         return None
     value = value.strip()
     try:
-        if match := _YMD.match(value):
+        if match := _YMD.match(value) or _COMPACT_DATE.match(value):
             return date(int(match[1]), int(match[2]), int(match[3]))
         if match := _MDY.match(value):
             year = int(match[3])

@@ -164,8 +164,11 @@ CLASSIFIED_BY = re.compile(
     r"^(?:\d\.\s*)?(?:\([A-Z]\)\s*)?CLASS\w*\s+BY\b\s*:?\s*(?P<value>.*)$", re.IGNORECASE
 )
 ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
-# Every field label above starts with one of these: one cheap test before five regexes.
-LABEL_HINT = re.compile(r"\s*(?:E|T|SUBJ|UBJ|REF|AGS|\d|\(|CLASS)", re.IGNORECASE)
+# The E.O. 13526 classification block (markings.md §7), when a message carries it.
+DECLASSIFY_ON = re.compile(r"^Declassify\s+On\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+REASON = re.compile(r"^Reasons?\s*:\s*(?P<value>1\s?\.\s?[245].*)$", re.IGNORECASE)
+# Every field label above starts with one of these: one cheap test before the regexes.
+LABEL_HINT = re.compile(r"\s*(?:E|T|SUBJ|UBJ|REF|AGS|\d|\(|CLASS|DECLASSIFY|REASON)", re.IGNORECASE)
 REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
 _INLINE_WORDS = ("tags", "subject", "ref", "classified by", "e.o", "e. o", "sensitive but")
 

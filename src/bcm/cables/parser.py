@@ -244,6 +244,15 @@ class _Parser:
             self.warnings.extend(f"line {number}: {problem}" for problem in problems)
             fields.open, fields.labelled = None, True
             return True
+        if match := L.DECLASSIFY_ON.match(part):  # "Declassify On: 20320109" (E.O. 13526)
+            fields.executive_order = fields.executive_order or "13526"
+            fields.declassify_on, fields.eo_seen = match["value"].strip() or None, True
+            fields.open, fields.labelled = None, True
+            return True
+        if L.REASON.match(part):  # "Reason: 1.4(b)(d)" under "Classified By"
+            fields.classified.append(part)
+            fields.open, fields.labelled = None, True
+            return True
         for name, pattern in (
             ("TAGS", L.TAGS),
             ("SUBJECT", L.SUBJECT),
