@@ -1,4 +1,5 @@
-"""The ``bcm cable`` CLI contract of issue #3, run as a real subprocess."""
+"""The ``bcm cable`` CLI contract of issue #3: error paths and exit codes through the real
+``bcm`` entry point in a subprocess, output shapes in-process with Click's runner (faster)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from bcm.cli.cable import cable
 from tests.cables.conftest import CABLES, DATA, SEED
 
 CONTRACT_FIELDS = {
@@ -31,6 +35,13 @@ CONTRACT_FIELDS = {
     "signature",
     "warnings",
 }
+
+
+def run(*args: str) -> str:
+    """In-process run of a ``bcm cable`` command that must succeed; its standard output."""
+    result = CliRunner().invoke(cable, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def bcm(*args: str) -> subprocess.CompletedProcess[str]:
@@ -60,9 +71,7 @@ def test_parse_json_lines_in_input_order_with_errors_last_exit(tmp_path: Path) -
 
 
 def test_parse_json_values_for_the_seed() -> None:
-    result = bcm("parse", "--json", str(SEED))
-    assert result.returncode == 0
-    seed = json.loads(result.stdout)
+    seed = json.loads(run("parse", "--json", str(SEED)))
     assert seed["id"] == "09TOKYO445"
     assert seed["precedence"] == "IMMEDIATE"
     assert seed["datetime"] == "2009-02-26T22:40:00Z"
@@ -96,11 +105,11 @@ def test_unclassified_sensitive_banner_and_sbu(tmp_path: Path) -> None:
     text = (DATA / "09PARIS1267.txt").read_text("utf-8").replace("SIPDIS", "SENSITIVE")
     path = tmp_path / "sbu.txt"
     path.write_text(text, "utf-8")
-    parsed = json.loads(bcm("parse", "--json", str(path)).stdout)
+    parsed = json.loads(run("parse", "--json", str(path)))
     assert parsed["banner"] == "UNCLASSIFIED//SBU"
     classified = (DATA / "09BOGOTA3271.txt").read_text("utf-8").replace("SIPDIS", "SENSITIVE")
     path.write_text(classified, "utf-8")
-    parsed = json.loads(bcm("parse", "--json", str(path)).stdout)
+    parsed = json.loads(run("parse", "--json", str(path)))
     assert parsed["banner"] == "SECRET//NOFORN"  # SENSITIVE on a classified cable stays out
 
 
@@ -110,6 +119,9 @@ def test_view_prints_the_readers_view() -> None:
     assert result.stdout.startswith("UNCLASSIFIED\nPARTIAL VIEW")
     assert "17. (U)" in result.stdout
     assert "9. (C)" not in result.stdout
+    cleared = run("view", str(SEED), "--nationality", "usa", "--level", "C")
+    assert cleared.startswith("CONFIDENTIAL//NOFORN\nPARTIAL VIEW")
+    assert "9. (C)" in cleared
 
 
 def test_view_with_a_bad_clearance_is_one_line_error() -> None:
@@ -121,14 +133,12 @@ def test_view_with_a_bad_clearance_is_one_line_error() -> None:
 
 
 def test_render_takes_the_parse_json_shape(tmp_path: Path) -> None:
-    parsed = bcm("parse", "--json", str(SEED)).stdout
+    parsed = run("parse", "--json", str(SEED))
     shape = tmp_path / "seed.json"
     shape.write_text(parsed, "utf-8")
-    rendered = bcm("render", str(shape))
-    assert rendered.returncode == 0
     again = tmp_path / "again.txt"
-    again.write_text(rendered.stdout, "utf-8")
-    reparsed = json.loads(bcm("parse", "--json", str(again)).stdout)
+    again.write_text(run("render", str(shape)), "utf-8")
+    reparsed = json.loads(run("parse", "--json", str(again)))
     original = json.loads(parsed)
     for key in CONTRACT_FIELDS - {"file", "warnings"}:
         assert reparsed[key] == original[key], key
@@ -149,6 +159,4 @@ def test_lint_prints_findings_and_exits_1_only_when_there_are_any() -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"{SEED}: declared banner SECRET lacks NOFORN")
-    clean = bcm("lint", *map(str, CABLES))
-    assert clean.returncode == 0
-    assert clean.stdout == ""
+    assert run("lint", *map(str, CABLES)) == ""
