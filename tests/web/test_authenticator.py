@@ -21,7 +21,7 @@ from bcm.auth.ratelimit import FailureRateLimit
 from bcm.auth.store import AuthStore
 from bcm.auth.tokens import Scope
 from bcm.domain.clock import FakeClock
-from bcm.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from bcm.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from bcm.web.serving import open_auth_engine
 from tests.web.fakes import FakeDirectory
 
@@ -155,6 +155,11 @@ def test_totp_required_once_enrolled_and_not_replayable(
     clock.advance(timedelta(seconds=30))
     with pytest.raises(Unauthenticated):
         auth.login("ito", PASSWORD, code="12345x")
+    with pytest.raises(Conflict):  # a session cannot swap the second factor
+        auth.begin_totp(principal)
+    auth.reset_totp("id-ito")
+    auth.login("ito", PASSWORD)
+    auth.begin_totp(principal)
 
 
 def test_token_scopes_expiry_and_revocation(auth: Authenticator, clock: FakeClock) -> None:

@@ -24,7 +24,7 @@ from bcm.auth.tokens import ALL_SCOPES, Scope, digest, new_api_token, new_secret
 from bcm.domain.audit import AuditEntry
 from bcm.domain.clock import Clock
 from bcm.domain.ids import new_id
-from bcm.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from bcm.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 LOGIN_FAILED = "login failed"
 
@@ -316,10 +316,23 @@ class Authenticator:
             self.end_access(person_id, "account disabled")
 
     def begin_totp(self, principal: Principal) -> tuple[str, str]:
-        """Start TOTP enrolment: a new pending secret and its ``otpauth://`` URI."""
+        """Start TOTP enrolment: a new pending secret and its ``otpauth://`` URI.
+
+        Refused while TOTP is on: a stolen session must not swap the second factor (an
+        operator resets it with ``bcm account reset-totp``)."""
+        account = self.store.account(principal.person_id)
+        if account is not None and account.totp_secret:
+            raise Conflict("TOTP is already enabled for this account")
         secret = totp.new_secret()
         self.store.update_account(principal.person_id, self.clock.now(), totp_pending=secret)
         return secret, totp.provisioning_uri(secret, principal.login)
+
+    def reset_totp(self, person_id: str, *, actor: str | None = None) -> None:
+        """Turn TOTP off for a person (lost authenticator); they may enrol again."""
+        self.store.update_account(
+            person_id, self.clock.now(), totp_secret=None, totp_pending=None, totp_last_step=None
+        )
+        self._audit(actor, "totp.reset", person_id)
 
     def confirm_totp(self, principal: Principal, code: str) -> None:
         """Activate the pending TOTP secret once a code from it checks out."""

@@ -98,3 +98,17 @@ def disable(database: str | None, login: str, enable: bool) -> None:
     finally:
         close_runtime(runtime)
     click.echo(f"{login} {'enabled' if enable else 'disabled'}")
+
+
+@account.command("reset-totp")
+@database_option
+@click.argument("login")
+def reset_totp(database: str | None, login: str) -> None:
+    """Turn off LOGIN's TOTP second factor (a lost authenticator); they may enrol again."""
+    runtime = open_runtime(database)
+    try:
+        person = runtime.services.run(people.get_person, login)
+        runtime.authenticator.reset_totp(person.id)
+    finally:
+        close_runtime(runtime)
+    click.echo(f"TOTP of {login} turned off")
