@@ -132,11 +132,13 @@ def _vary_case(rng: random.Random, text: str) -> str:
 
 
 def calibration_ns() -> float:
-    """Best time of a tiny fixed operation: about 100 ns on an idle core of the reference
-    machine; a much larger value means the machine was busy and every figure is low."""
+    """Best CPU time of a tiny fixed operation: about 100 ns on an idle core of the reference
+    machine; a larger value means a slower or contended core (shared caches, throttling)."""
     import timeit
 
-    best = min(timeit.repeat("sorted([3, 1, 2])", number=100_000, repeat=5))
+    best = min(
+        timeit.repeat("sorted([3, 1, 2])", number=100_000, repeat=5, timer=time.process_time)
+    )
     return best / 100_000 * 1e9
 
 

@@ -44,6 +44,8 @@ def test_legacy_forms_are_valid_and_canonicalized(text: str, canonical: str) -> 
         ("SECRET//REL TO CAN, USA, GBR", "rel-to-usa-first", "SECRET//REL TO USA, CAN, GBR"),
         ("SECRET//REL TO USA, GBR, CAN", "rel-to-order", "SECRET//REL TO USA, CAN, GBR"),
         ("SECRET//NOFORN/ORCON", "dissem-order", "SECRET//ORCON/NOFORN"),
+        ("SECRET//REL TO USA, GBR/PROPIN", "dissem-order", "SECRET//PROPIN/REL TO USA, GBR"),
+        ("SECRET//FISA/REL TO USA, GBR", "dissem-order", "SECRET//REL TO USA, GBR/FISA"),
         ("SECRET//NOFORN//TK", "category-order", "SECRET//TK//NOFORN"),
         ("SECRET//REL TO USA, GERMANY", "country-name", "SECRET//REL TO USA, DEU"),
         ("(S//FGI GBR DEU//NF)", "fgi-order", "(S//FGI DEU GBR//NF)"),

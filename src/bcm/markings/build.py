@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from bcm.markings.countries import canonical_countries
 from bcm.markings.disclosure import expand
@@ -34,17 +35,17 @@ def label_from_draft(draft: Draft) -> Label:
         owner=klass.owner,
         joint=klass.joint,
         non_us=in_order(draft.non_us + list(klass.non_us), NON_US_ORDER),
-        sci=merge_sci(parse_sci(value) for value in draft.sci),
+        sci=merge_sci(parse_sci(value) for value in draft.sci) if draft.sci else (),
         sap=canonical_sap(draft.sap),
         hvsaco=draft.hvsaco,
-        aea=merge_aea(draft.aea),
+        aea=merge_aea(draft.aea) if draft.aea else (),
         fgi=() if draft.fgi_concealed else canonical_countries(draft.fgi),
         fgi_concealed=draft.fgi_concealed,
         dissem=in_order(dissem, DISSEM_ORDER),
         rel_to=rel_to,
         display_only=canonical_countries([c for c in draft.display_only if c not in covered]),
         non_ic=non_ic,
-        accm=tuple(sorted(set(draft.accm))),
+        accm=tuple(sorted(set(draft.accm))) if draft.accm else (),
     )
 
 
@@ -62,7 +63,14 @@ def drop_superseded(values: tuple[str, ...]) -> tuple[str, ...]:
 def in_order(values: Iterable[str], order: tuple[str, ...]) -> tuple[str, ...]:
     """Deduplicated values in vocabulary (CVE) order."""
     unique = set(values)
-    return tuple(sorted(unique, key=order.index)) if unique else ()
+    if not unique:
+        return ()
+    return tuple(sorted(unique, key=_ranks(order).__getitem__))
+
+
+@cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {value: rank for rank, value in enumerate(order)}
 
 
 def parse_sci(value: str) -> SciControl:

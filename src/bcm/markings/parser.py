@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from bcm.markings import countries
 from bcm.markings.classpart import (
@@ -74,6 +75,7 @@ class Draft:
     non_ic: list[str] = field(default_factory=list)
     accm: list[str] = field(default_factory=list)
     findings: list[tuple[Problem, bool]] = field(default_factory=list)
+    rel_at: int = -1  # where REL TO was written among ``dissem`` (it is stored apart)
 
     def add(self, rule: str, message: str, *, fixable: bool) -> None:
         self.findings.append((Problem(rule, message), fixable))
@@ -284,6 +286,8 @@ def _rel_to(draft: Draft, value: str) -> None:
         )
         return
     if value.startswith("REL TO"):
+        if draft.rel_at < 0:
+            draft.rel_at = len(draft.dissem)
         body = value[len("REL TO") :]
         codes, findings = countries.parse_modern(body, "REL TO")
         draft.findings += findings
@@ -318,25 +322,27 @@ def _fgi(draft: Draft, body: str) -> None:
 
 def _check_value_order(draft: Draft) -> None:
     """Values inside dissemination and non-IC follow CVE order (ISM ValuesOrderedAccordingToCve)."""
-    written = [DISSEM_ORDER.index(v) for v in draft.dissem]
-    if draft.rel_to:
-        written.insert(_rel_position(draft), DISSEM_ORDER.index("REL TO"))
-    if written != sorted(written) or len(set(written)) != len(written):
+    written = [_DISSEM_RANK[v] for v in draft.dissem]
+    if draft.rel_at >= 0:
+        written.insert(draft.rel_at, _DISSEM_RANK["REL TO"])
+    if not _increasing(written):
         draft.add(
             "dissem-order",
             "dissemination controls must be in the order RSEN, FOUO, ORCON, IMCON, NOFORN, "
             "PROPIN, REL TO, RELIDO, DEA SENSITIVE, FISA, DISPLAY ONLY",
             fixable=True,
         )
-    non_ic = [NON_IC_ORDER.index(v) for v in draft.non_ic]
-    if non_ic != sorted(non_ic) or len(set(non_ic)) != len(non_ic):
+    if not _increasing([_NON_IC_RANK[v] for v in draft.non_ic]):
         draft.add("non-ic-order", "non-IC controls must be in the order LIMDIS, EXDIS, NODIS, "
                   "SBU, SBU NOFORN, LES, LES NOFORN, SSI, ACCM, NNPI", fixable=True)  # fmt: skip
 
 
-def _rel_position(draft: Draft) -> int:
-    """Where REL TO was written among the dissemination values (it is stored apart)."""
-    return len([v for v in draft.dissem if DISSEM_ORDER.index(v) < DISSEM_ORDER.index("REL TO")])
+def _increasing(ranks: list[int]) -> bool:
+    return all(a < b for a, b in pairwise(ranks))
+
+
+_DISSEM_RANK = {value: rank for rank, value in enumerate(DISSEM_ORDER)}
+_NON_IC_RANK = {value: rank for rank, value in enumerate(NON_IC_ORDER)}
 
 
 # --- legacy cable syntax ----------------------------------------------------------------
