@@ -56,8 +56,7 @@ class Changes:
 def get_tails(tx: Tx) -> tuple[int, int]:
     """The last item sequence number and the last audit sequence number."""
     item_tail = _tail(lambda after: _any_item_after(tx, after))
-    audit_tail = _tail(lambda after: bool(tx.uow.audit_records(after_seq=after, limit=1)))
-    return item_tail, audit_tail
+    return item_tail, tx.uow.audit_tail()[0]
 
 
 def _any_item_after(tx: Tx, after: int) -> bool:
@@ -66,7 +65,7 @@ def _any_item_after(tx: Tx, after: int) -> bool:
 
 def _tail(exists_after: Callable[[int], bool]) -> int:
     """The largest ``n`` with something at ``n`` (sequences are gap-free from 1), found in
-    O(log n) indexed probes because the storage port has no ``max`` read."""
+    O(log n) indexed probes because the storage port has no item-tail read."""
     if not exists_after(0):
         return 0
     high = 1

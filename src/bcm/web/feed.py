@@ -95,11 +95,11 @@ async def authenticate(
 
 async def recheck(runtime: Runtime, sub: Subscription) -> None:
     """Raise :class:`Unauthenticated` if the credential ended (logout, revoked token,
-    disabled account, lost standing) since the connection opened."""
+    disabled account) since the connection opened. Standing (clearances) is the hub's
+    business: it re-reads it from the tables before the next event."""
     auth = runtime.authenticator
     check = auth.authenticate_token if sub.via == "token" else auth.authenticate_session
-    found = await run_in_threadpool(check, sub.secret)
-    await run_in_threadpool(auth.resolve, found)
+    await run_in_threadpool(check, sub.secret)
 
 
 async def body_ids(runtime: Runtime, names: str | None) -> frozenset[str] | None:
