@@ -4,8 +4,8 @@ passwords printed once, and the server in the foreground on 127.0.0.1:8080."""
 from __future__ import annotations
 
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bcm.auth.passwords import PRODUCTION, HashParams
