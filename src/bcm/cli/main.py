@@ -14,40 +14,49 @@ import click
 from bcm import __version__
 from bcm.errors import BcmError
 
-# (module, attribute) of each command or group; each module owns its own commands.
-COMMANDS: list[tuple[str, str]] = [
-    ("bcm.cli.marking", "marking"),
-    ("bcm.cli.demo", "demo"),
-    ("bcm.cli.cable", "cable"),
-    ("bcm.cli.admin", "init"),
-    ("bcm.cli.admin", "person"),
-    ("bcm.cli.admin", "clearance"),
-    ("bcm.cli.admin", "body"),
-    ("bcm.cli.items", "item"),
-    ("bcm.cli.serve", "serve_command"),
-    ("bcm.cli.serve", "account"),
-    ("bcm.cli.audit", "audit"),
-    ("bcm.cli.search", "search"),
-    ("bcm.cli.backup", "backup_command"),
-    ("bcm.cli.backup", "restore_command"),
-]
+# Command name -> (module, attribute). Modules are imported only when their command runs
+# (or for --help), so `bcm cable parse` does not pay for the web server's imports.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "marking": ("bcm.cli.marking", "marking"),
+    "demo": ("bcm.cli.demo", "demo"),
+    "cable": ("bcm.cli.cable", "cable"),
+    "init": ("bcm.cli.admin", "init"),
+    "person": ("bcm.cli.admin", "person"),
+    "clearance": ("bcm.cli.admin", "clearance"),
+    "body": ("bcm.cli.admin", "body"),
+    "item": ("bcm.cli.items", "item"),
+    "serve": ("bcm.cli.serve", "serve_command"),
+    "account": ("bcm.cli.serve", "account"),
+    "audit": ("bcm.cli.audit", "audit"),
+    "search": ("bcm.cli.search", "search"),
+    "backup": ("bcm.cli.backup", "backup_command"),
+    "restore": ("bcm.cli.backup", "restore_command"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attr = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bcm")
 def cli() -> None:
     """BCM: the Bilateral Coordination Mechanism."""
 
 
-def _register() -> None:
-    for module_name, attr in COMMANDS:
-        module = importlib.import_module(module_name)
-        cli.add_command(getattr(module, attr))
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and ``python -m bcm``."""
-    _register()
     try:
         result = cli.main(args=argv, prog_name="bcm", standalone_mode=False)
     except click.exceptions.Exit as stop:
