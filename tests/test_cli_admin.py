@@ -215,3 +215,10 @@ def test_people_and_bodies_are_managed_by_the_operator(loaded: Bcm) -> None:
     assert "ops-cell" in loaded("body", "list")[0]
     loaded("person", "mode", "exercise", "--as", "k.reyes")
     assert loaded.json("person", "show", "k.reyes")["mode"] == "exercise"
+
+
+def test_migrate_brings_an_initialized_database_to_head(bcm: Bcm) -> None:
+    _, err = bcm("migrate", code=1)
+    assert "bcm init" in err
+    bcm("init")
+    assert bcm.json("migrate")["migrated"] is True

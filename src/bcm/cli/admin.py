@@ -17,11 +17,13 @@ from bcm.cli.dataplane import (
     services_for,
     table,
 )
-from bcm.errors import InvalidInput
+from bcm.errors import Conflict, InvalidInput
 from bcm.services import bodies, clearances, people
 from bcm.services.bodies import Members
 from bcm.services.clearances import Terms
 from bcm.services.orgchart import summary_detail
+from bcm.storage.engine import migrate as upgrade
+from bcm.storage.engine import node_of, open_engine
 
 
 @click.command("init")
@@ -45,6 +47,22 @@ def init(
         result,
         lambda: f"initialized {url} (node {node})" + (f": {loaded}" if loaded else ""),
     )
+
+
+@click.command("migrate")
+@database_option
+@json_option
+def migrate(database: str | None, as_json: bool) -> None:
+    """Bring an initialized database to the newest schema (the Alembic chain's head)."""
+    url = database_url(database)
+    engine = open_engine(url)
+    try:
+        if node_of(engine) is None:
+            raise Conflict(f"database {url} is not initialized; run 'bcm init' first")
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    emit(as_json, {"database": url, "migrated": True}, lambda: f"{url} is at the newest schema")
 
 
 def _read(path: str) -> str:

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("bcm.cli.demo", "demo"),
     "cable": ("bcm.cli.cable", "cable"),
     "init": ("bcm.cli.admin", "init"),
+    "migrate": ("bcm.cli.admin", "migrate"),
     "person": ("bcm.cli.admin", "person"),
     "clearance": ("bcm.cli.admin", "clearance"),
     "body": ("bcm.cli.admin", "body"),
