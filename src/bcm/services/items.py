@@ -15,6 +15,7 @@ from bcm.domain.events import ItemPosted, ItemRelabeled
 from bcm.domain.model import Body, Item, Paragraph
 from bcm.domain.policy import Action, Decision, Resource, Subject, decide, label_of
 from bcm.errors import Forbidden, InvalidInput, NotFound
+from bcm.services.bodies import get_body
 from bcm.services.core import Tx
 from bcm.services.labels import check_within_ceiling, item_label, parse_as
 from bcm.services.subjects import load_subject
@@ -60,7 +61,7 @@ def check_post_item(
     supersedes: str | None,
 ) -> NewItem:
     """Validate the post and authorize it through the policy (a denial is recorded)."""
-    body = _body(tx, body_ref)
+    body = get_body(tx, body_ref)
     banner, paragraphs = item_label(label, text, pairs)
     check_within_ceiling(label_of(banner), body)
     old = None if supersedes is None else _superseded(tx, subject, body, supersedes)
@@ -115,7 +116,7 @@ def check_relabel_item(
     new = parse_as(label, "label")
     check_within_ceiling(new, body)
     if item.paragraphs:
-        rolled = markings.rollup([label_of_portion(p.mark) for p in item.paragraphs])
+        rolled = markings.rollup([label_of(p.mark) for p in item.paragraphs])
         if not markings.dominates(new, rolled):
             raise InvalidInput("label", f"at least the roll-up of the paragraphs, {rolled}")
     decision = decide(subject, Action.RELABEL, Resource(body, str(new), item.mode, item))
@@ -148,7 +149,7 @@ def access_items_by_body(
 ) -> list[Item]:
     """Items of ``body`` the actor may read, in the actor's mode, ``seq > after_seq``."""
     subject = load_subject(tx, actor)
-    target = _body(tx, body)
+    target = get_body(tx, body)
     items, withheld = _visible(tx, subject, target.id, after_seq, limit)
     _record_list(tx, subject, "item.list", target.id, items, withheld)
     return items
@@ -166,7 +167,7 @@ def access_items_since(tx: Tx, after_seq: int, *, actor: str, limit: int = 100) 
 def count_items_by_body(tx: Tx, body: str, *, actor: str) -> int:
     """How many items of ``body`` the actor may read (counts never leak the rest)."""
     subject = load_subject(tx, actor)
-    target = _body(tx, body)
+    target = get_body(tx, body)
     items, withheld = _visible(tx, subject, target.id, 0, None)
     detail = {"count": len(items), "withheld": withheld, "mode": subject.mode.value}
     tx.audit(subject.person.id, "item.count", target.id, allowed=True, detail=detail)
@@ -174,18 +175,6 @@ def count_items_by_body(tx: Tx, body: str, *, actor: str) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def label_of_portion(mark: str) -> markings.Label:
-    """A stored canonical portion mark's label."""
-    return label_of(mark)
-
-
-def _body(tx: Tx, ref: str) -> Body:
-    body = tx.uow.get(Body, ref) or tx.uow.find(Body, ref)
-    if body is None:
-        raise NotFound("body", ref)
-    return body
 
 
 def _readable(tx: Tx, subject: Subject, ident: str, action: str) -> tuple[Item, Body]:
