@@ -131,3 +131,10 @@ def test_init_with_a_bad_chart_creates_no_database(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"people\[1\]\.organization"):
         init_database(f"sqlite:///{target}", org_chart=bad)
     assert not target.exists()
+
+
+def test_the_shipped_example_chart_loads() -> None:
+    shipped = Path(__file__).parents[2] / "examples" / "org-chart.yaml"
+    summary = fresh().run(load_org_chart, shipped.read_text(encoding="utf-8"))
+    assert summary.people > 0
+    assert summary.bodies > 0
