@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("bcm.cli.admin", "init"),
     "migrate": ("bcm.cli.admin", "migrate"),
     "person": ("bcm.cli.admin", "person"),
-    "clearance": ("bcm.cli.admin", "clearance"),
+    "clearance": ("bcm.cli.clearance", "clearance"),
     "body": ("bcm.cli.admin", "body"),
     "item": ("bcm.cli.items", "item"),
     "serve": ("bcm.cli.serve", "serve_command"),
