@@ -1,4 +1,4 @@
-"""``bcm init`` and the admin commands for people, clearances and bodies."""
+"""``bcm init``, ``bcm migrate`` and the admin commands for people and bodies."""
 
 from __future__ import annotations
 
