@@ -42,6 +42,7 @@ from bcm.audit.signing import (
 from bcm.domain.audit import AuditRecord
 from bcm.storage.chain import FORMAT_VERSION, GENESIS, audit_columns
 
+_DECODER = json.JSONDecoder()
 # Columns after seq, in reader.COLUMNS order, and the canonical field each is derived from.
 _DERIVED = (
     ("id", "id"),
@@ -112,9 +113,10 @@ class _Verifier:
         doc = _document(seq, canonical)
         if doc.get("seq") != seq:
             raise ChainBroken(seq, f"the canonical bytes are those of seq {doc.get('seq')}")
-        for index, (column, field) in enumerate(_DERIVED, start=1):
-            if row[index] != doc.get(field):
-                raise ChainBroken(seq, f"column {column} disagrees with the canonical bytes")
+        derived = tuple([doc.get(field) for _, field in _DERIVED])
+        if tuple(row[1:10]) != derived:
+            column = next(c for i, (c, _) in enumerate(_DERIVED) if row[i + 1] != derived[i])
+            raise ChainBroken(seq, f"column {column} disagrees with the canonical bytes")
         if doc["prev"] != self.prev:
             raise ChainBroken(seq, f"does not follow record {seq - 1} (its prev hash differs)")
         if doc["action"] in (KEY_ACTION, CHECKPOINT_ACTION):
@@ -181,8 +183,8 @@ class _Verifier:
 
 def _document(seq: int, canonical: bytes) -> dict[str, Any]:
     try:
-        doc = json.loads(canonical)
-    except ValueError as error:
+        doc = _DECODER.decode(canonical.decode("utf-8"))
+    except ValueError as error:  # UnicodeDecodeError included
         raise ChainBroken(seq, "the canonical bytes are not JSON") from error
     if not isinstance(doc, dict) or doc.get("v") != FORMAT_VERSION or "prev" not in doc:
         raise ChainBroken(seq, "the canonical bytes are not an audit record")

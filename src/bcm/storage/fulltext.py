@@ -51,9 +51,11 @@ def memory_search(items: Iterable[Item], terms: Sequence[str], mode: Mode) -> li
     return [ItemMatch(i.id, i.seq, i.body, i.label) for i in found]
 
 
+# CROSS JOIN makes SQLite drive the join from the index (it would otherwise scan the items
+# of the mode and run the full-text query once per item).
 _SQLITE = (
-    "SELECT i.id, i.seq, i.body, i.label FROM items_fts JOIN items AS i ON i.seq = items_fts.rowid"
-    " WHERE items_fts MATCH :q AND i.mode = :mode ORDER BY i.seq DESC"
+    "SELECT i.id, i.seq, i.body, i.label FROM items_fts CROSS JOIN items AS i"
+    " ON i.seq = items_fts.rowid WHERE items_fts MATCH :q AND i.mode = :mode ORDER BY i.seq DESC"
 )
 _POSTGRES = (
     "SELECT i.id, i.seq, i.body, i.label FROM items_search AS s JOIN items AS i ON i.seq = s.seq"
