@@ -27,6 +27,11 @@ LEGACY = [
     ("UNCLAS", "UNCLASSIFIED"),
     ("S E C R E T", "SECRET"),
     ("C O N F I D E N T I A L", "CONFIDENTIAL"),
+    # Legacy SCI without a foreign-disclosure marking: no release decision, written as NOFORN.
+    ("(TS/SI)", "(TS//SI//NF)"),
+    ("(S/TK/NF)", "(S//TK//NF)"),
+    ("(TS/SI-G/OC/NF)", "(TS//SI-G//OC/NF)"),
+    ("(TS/SI/REL TO USA, GBR)", "(TS//SI//REL TO USA, GBR)"),
 ]
 
 
@@ -132,3 +137,19 @@ def test_superseded_caveats_are_dropped() -> None:
     assert check_marking("UNCLASSIFIED//FOUO//SBU").canonical == "UNCLASSIFIED//SBU"
     assert check_marking("UNCLASSIFIED//NOFORN//SBU NOFORN").canonical == "UNCLASSIFIED//SBU NOFORN"
     assert check_marking("SECRET//REL TO USA, GBR, FVEY").canonical == "SECRET//REL TO USA, FVEY"
+
+
+def test_legacy_sci_keeps_its_compartment_and_reparses() -> None:
+    label = parse_label("(TS/SI)")
+    assert [c.system for c in label.sci] == ["SI"]
+    assert parse_label(render_banner(label)) == label
+
+
+def test_modern_sci_without_disclosure_stays_invalid() -> None:
+    result = check_marking("TOP SECRET//SI")
+    assert not result.valid
+    assert [p.rule for p in result.problems] == ["sci-needs-disclosure"]
+
+
+def test_unknown_legacy_token_is_still_an_error() -> None:
+    assert [p.rule for p in check_marking("(C/XX)").problems] == ["unknown-token"]

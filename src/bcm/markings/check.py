@@ -97,9 +97,20 @@ def _simple_labels() -> dict[tuple[str, bool], tuple[Label, str, str]]:
 _SIMPLE_LABELS = _simple_labels()
 
 
+def _with_noforn(draft: Draft) -> Draft:
+    """A legacy SCI mark with no foreign-disclosure marking, such as ``(TS/SI)``, predates
+    ICD 710: no release decision was made, which the label decision and the roll-up already
+    treat as NOFORN. Writing NOFORN makes the canonical form valid modern syntax (SCI needs
+    an explicit foreign-disclosure marking, ISM-ID-00119) without changing who may see it."""
+    draft.dissem.append("NOFORN")
+    return draft
+
+
 def _finish(text: str, draft: Draft) -> MarkingCheck:
     findings = draft.findings + _class_word_findings(draft)
     label = label_from_draft(draft)
+    if draft.legacy and label.sci and not label.has_disclosure_marking:
+        label = label_from_draft(_with_noforn(draft))
     rule_problems = validate(label)
     problems = tuple(problem for problem, _fixable in findings) + tuple(rule_problems)
     if not problems:

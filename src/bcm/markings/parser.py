@@ -33,6 +33,8 @@ from bcm.markings.vocab import (
     NON_IC_ALIASES,
     NON_IC_ORDER,
     NON_US_ORDER,
+    SCI_ALIASES,
+    SCI_ORDER,
 )
 
 # Category ranks in banner order (markings.md §2; NATO qualifiers directly after the class).
@@ -361,9 +363,19 @@ def _legacy(draft: Draft, body: str) -> None:
             codes, findings = countries.parse_legacy(piece.removeprefix("REL ").removeprefix("TO "))
             draft.rel_to += codes
             draft.findings += findings
+        elif _legacy_sci(piece):
+            draft.sci.append(SCI_ALIASES.get(piece, piece))
         elif not _legacy_words(draft, piece):
             draft.add("unknown-token", f"{piece!r} is not a known marking", fixable=False)
     _fold_unclassified_noforn(draft)
+
+
+def _legacy_sci(piece: str) -> bool:
+    """``(TS/SI)``, ``(S/TK/NF)``, ``(TS/SI-G/OC/NF)``: a published SCI control system (§5),
+    possibly with compartments, after a single slash. Unknown names stay unknown here: in a
+    legacy mark they are more likely a typo than an unpublished system."""
+    system = piece.split("-", 1)[0]
+    return (system in SCI_ORDER or piece in SCI_ALIASES) and _SCI_TOKEN.fullmatch(piece) is not None
 
 
 def _legacy_words(draft: Draft, piece: str) -> bool:
