@@ -29,6 +29,9 @@ LEGACY = [
     ("C O N F I D E N T I A L", "CONFIDENTIAL"),
     # Legacy SCI without a foreign-disclosure marking: no release decision, written as NOFORN.
     ("(TS/SI)", "(TS//SI//NF)"),
+    # LIMITED OFFICIAL USE, State's caveat before SBU (older cables).
+    ("(LOU)", "(U//SBU)"),
+    ("LIMITED OFFICIAL USE", "UNCLASSIFIED//SBU"),
     ("(S/TK/NF)", "(S//TK//NF)"),
     ("(TS/SI-G/OC/NF)", "(TS//SI-G//OC/NF)"),
     ("(TS/SI/REL TO USA, GBR)", "(TS//SI//REL TO USA, GBR)"),

@@ -117,6 +117,9 @@ def parse_draft(text: str, owner: str = "USA") -> Draft | Problem:
     return draft
 
 
+_LOU = re.compile(r"^(?:LOU|LIMITED OFFICIAL USE)(?=$|[/ -])")
+
+
 def _class_part(inner: str, portion: bool, owner: str) -> Draft | Problem:
     if inner.startswith("//"):
         head, _, tail = inner[2:].partition("//")
@@ -126,6 +129,9 @@ def _class_part(inner: str, portion: bool, owner: str) -> Draft | Problem:
         draft = Draft(klass, portion)
         _modern(draft, tail)
         return draft
+    if inner.startswith(("LOU", "LIMITED")):
+        # LIMITED OFFICIAL USE: State's unclassified caveat before SBU replaced it (1995).
+        inner = _LOU.sub("SBU", inner, count=1)
     if inner.startswith("SBU"):
         return _sbu(inner, portion, owner)
     found = match_us_level(inner)
