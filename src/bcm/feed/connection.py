@@ -63,7 +63,8 @@ class Connection:
             self.finish(protocol.resync_message(self._last_kept(), "overflow"), "overflow")
             return False
         self._queue.append((seq, message))
-        self._wakeup.set()
+        if len(self._queue) == 1:  # the sender waits only on an empty queue
+            self._wakeup.set()
         return True
 
     def send(self, message: str) -> None:

@@ -17,5 +17,7 @@ class FeedPublisher:
 
     def publish(self, events: Sequence[Event]) -> None:
         """Announce the unit of work's newest item cursor (0: something else changed)."""
+        if not events:  # a read: nothing to announce (the feed's own reads are such units)
+            return
         seqs = [e.seq for e in events if isinstance(e, ItemPosted)]
         self.broker.announce(max(seqs, default=0))

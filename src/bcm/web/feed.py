@@ -144,7 +144,7 @@ async def replay(
             runtime.services.submit(read, after, actor=conn.person, limit=REPLAY_PAGE)
         )
         for item in page:
-            if item.seq > conn.live_from:
+            if item.seq > conn.live_from or conn.ended:  # ended: overflowed while replaying
                 return
             if conn.bodies is None or item.body in conn.bodies:
                 yield item.seq, protocol.item_message(item, _hub(runtime).fields)
@@ -198,7 +198,8 @@ async def _serve_socket(
     async for seq, message in replay(runtime, sub, conn):
         await websocket.send_text(message)
         conn.handed = seq
-    await websocket.send_text(protocol.live_message(conn.live_from))
+    if not conn.ended:
+        await websocket.send_text(protocol.live_message(conn.live_from))
     tasks = [
         asyncio.create_task(_send(websocket, conn)),
         asyncio.create_task(_receive(websocket, runtime, conn)),
@@ -312,7 +313,8 @@ async def _event_stream(
         async for seq, replayed in replay(runtime, sub, conn):
             yield _sse(replayed, seq)
             conn.handed = seq
-        yield _sse(protocol.live_message(conn.live_from))
+        if not conn.ended:
+            yield _sse(protocol.live_message(conn.live_from))
         next_check = asyncio.get_running_loop().time() + hub.settings.heartbeat
         while True:
             waiting = asyncio.ensure_future(conn.next())
