@@ -6,9 +6,11 @@ the snippets and "no results" are all computed from that accessible subset only,
 them says anything about an item the reader may not see. The search is audited like a list
 read: the query, what was returned (ids and labels) and how many matches were withheld.
 
-The policy decides a read from the item's body, label and mode (``Resource.of_item``); the
-decision is asked once per distinct (body, label) among the matches — the same ``decide``,
-not a second copy of its rules — and asked again for each item returned, with the item.
+The policy decides a read from the item's body, label and mode (``Resource.of_item``). So
+the store counts the matches per (body, label), ``decide`` — the one policy, not a second
+copy of its rules — is asked once per group, the count is the sum over allowed groups, and
+the store pages the newest matches among the allowed groups only; each item returned is
+decided again, with the item itself.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bcm.domain.policy import Action, Resource, Subject, decide
 from bcm.errors import InvalidInput
 from bcm.services.core import Tx
 from bcm.services.subjects import load_subject
-from bcm.storage.fulltext import WORD, ItemMatch, words
+from bcm.storage.fulltext import WORD, MatchGroup, words
 
 MAX_LIMIT = 1000
 SNIPPET = 80
@@ -60,46 +62,45 @@ def search_items(tx: Tx, query: str, *, actor: str, limit: int = 20) -> SearchRe
     """Items the actor may read whose text contains every word of ``query``, newest first."""
     subject = load_subject(tx, actor)
     terms = check_query(query, limit)
-    matches = tx.uow.search_items(terms, mode=subject.mode)
-    accessible = _accessible(tx, subject, matches)
-    hits = tuple(_hits(tx, subject, accessible[:limit], terms))
-    returned = [[hit.item.id, hit.item.label] for hit in hits]
+    groups = tx.uow.match_groups(terms, mode=subject.mode)
+    allowed = _allowed_groups(tx, subject, groups)
+    count = sum(g.count for g in groups if (g.body, g.label) in allowed)
+    page = (
+        tx.uow.search_items(terms, mode=subject.mode, among=allowed, limit=limit) if allowed else []
+    )
+    hits = tuple(_hits(tx, subject, page, terms))
     detail = {
         "query": query,
-        "count": len(accessible),
-        "returned": returned,
-        "withheld": len(matches) - len(accessible),
+        "count": count,
+        "returned": [[hit.item.id, hit.item.label] for hit in hits],
+        "withheld": sum(g.count for g in groups) - count,
         "mode": subject.mode.value,
     }
     tx.audit(subject.person.id, "item.search", None, allowed=True, detail=detail)
-    return SearchResult(query, terms, len(accessible), hits)
+    return SearchResult(query, terms, count, hits)
 
 
-def _accessible(tx: Tx, subject: Subject, matches: list[ItemMatch]) -> list[ItemMatch]:
+def _allowed_groups(tx: Tx, subject: Subject, groups: list[MatchGroup]) -> set[tuple[str, str]]:
+    """The (body, label) pairs the policy lets the subject read."""
     bodies: dict[str, Body | None] = {}
-    allowed: dict[tuple[str, str], bool] = {}
-    kept = []
-    for match in matches:
-        key = (match.body, match.label)
-        if key not in allowed:
-            if match.body not in bodies:
-                bodies[match.body] = tx.uow.get(Body, match.body)
-            body = bodies[match.body]
-            resource = None if body is None else Resource(body, match.label, subject.mode)
-            allowed[key] = resource is not None and decide(subject, Action.READ, resource).allowed
-        if allowed[key]:
-            kept.append(match)
-    return kept
-
-
-def _hits(tx: Tx, subject: Subject, matches: list[ItemMatch], terms: tuple[str, ...]) -> list[Hit]:
-    hits = []
-    for match in matches:
-        item = tx.uow.get_item(match.id)
-        body = None if item is None else tx.uow.get(Body, item.body)
-        if item is None or body is None:
+    allowed = set()
+    for group in groups:
+        if group.body not in bodies:
+            bodies[group.body] = tx.uow.get(Body, group.body)
+        body = bodies[group.body]
+        if body is None:
             continue
-        if decide(subject, Action.READ, Resource.of_item(item, body)).allowed:
+        if decide(subject, Action.READ, Resource(body, group.label, subject.mode)).allowed:
+            allowed.add((group.body, group.label))
+    return allowed
+
+
+def _hits(tx: Tx, subject: Subject, page: list[Item], terms: tuple[str, ...]) -> list[Hit]:
+    """Each returned item decided again, with the item itself (defence in depth)."""
+    hits = []
+    for item in page:
+        body = tx.uow.get(Body, item.body)
+        if body is not None and decide(subject, Action.READ, Resource.of_item(item, body)).allowed:
             hits.append(Hit(item, snippet(item, terms)))
     return hits
 

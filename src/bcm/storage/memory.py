@@ -8,7 +8,7 @@ rolled-back SAVEPOINT in the SQL adapters.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any, TypeVar, cast
@@ -137,9 +137,15 @@ class MemoryUnitOfWork:
         records = self._state.audit[after_seq:]
         return records if limit is None else records[:limit]
 
-    def search_items(self, terms: Sequence[str], *, mode: Mode) -> list[fulltext.ItemMatch]:
+    def match_groups(self, terms: Sequence[str], *, mode: Mode) -> list[fulltext.MatchGroup]:
         """A scan of every item."""
-        return fulltext.memory_search(self._state.items.values(), terms, mode)
+        return fulltext.memory_groups(self._state.items.values(), terms, mode)
+
+    def search_items(
+        self, terms: Sequence[str], *, mode: Mode, among: Collection[tuple[str, str]], limit: int
+    ) -> list[Item]:
+        """A scan of every item."""
+        return fulltext.memory_page(self._state.items.values(), terms, mode, among, limit)
 
     def audit_tail(self) -> tuple[int, str]:
         """The last record's seq and hash."""

@@ -12,7 +12,7 @@ and the future carries ``Refused.error``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
 from typing import Protocol, TypeVar
 
@@ -30,7 +30,7 @@ from bcm.domain.model import (
     Position,
 )
 from bcm.errors import BcmError
-from bcm.storage.fulltext import ItemMatch
+from bcm.storage.fulltext import MatchGroup
 
 T = TypeVar("T")
 
@@ -103,9 +103,16 @@ class UnitOfWork(Protocol):
         """Audit records with ``seq > after_seq``, in order."""
         ...
 
-    def search_items(self, terms: Sequence[str], *, mode: Mode) -> list[ItemMatch]:
-        """Items of ``mode`` whose text or paragraphs contain every word of ``terms``
-        (``fulltext.words`` output), newest first — every match: the caller decides access."""
+    def match_groups(self, terms: Sequence[str], *, mode: Mode) -> list[MatchGroup]:
+        """How many items of ``mode`` contain every word of ``terms`` (``fulltext.words``
+        output) in their text or paragraphs, per (body, label) — every match: the caller
+        decides access."""
+        ...
+
+    def search_items(
+        self, terms: Sequence[str], *, mode: Mode, among: Collection[tuple[str, str]], limit: int
+    ) -> list[Item]:
+        """The newest ``limit`` matching items whose (body, label) is one of ``among``."""
         ...
 
     def audit_tail(self) -> tuple[int, str]:

@@ -8,7 +8,7 @@ so a rolled-back unit of work leaves no gap in either sequence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -255,10 +255,17 @@ class SqlUnitOfWork:
         rows = self._conn.execute(query).mappings()
         return [chain.record_from_stored(dict(r)) for r in rows]
 
-    def search_items(self, terms: Sequence[str], *, mode: Mode) -> list[fulltext.ItemMatch]:
-        """Through the engine's full-text index (migration r0003)."""
+    def match_groups(self, terms: Sequence[str], *, mode: Mode) -> list[fulltext.MatchGroup]:
+        """Counted by the engine's full-text index (migration r0003)."""
         self._flush()
-        return fulltext.sql_search(self._conn, terms, mode)
+        return fulltext.sql_groups(self._conn, terms, mode)
+
+    def search_items(
+        self, terms: Sequence[str], *, mode: Mode, among: Collection[tuple[str, str]], limit: int
+    ) -> list[Item]:
+        """Through the engine's full-text index."""
+        self._flush()
+        return fulltext.sql_page(self._conn, terms, mode, among, limit)
 
     def audit_tail(self) -> tuple[int, str]:
         """From the tails tracked in this batch (read under the append lock)."""
