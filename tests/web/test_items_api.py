@@ -86,7 +86,8 @@ def test_batch_is_all_or_nothing_and_names_the_failing_item(server: LiveServer) 
     with server.login("k.reyes") as client:
         answer = client.post("/api/v1/items/batch", json={"items": posts})
         assert answer.status_code == 422
-        assert answer.json()["field"].startswith("items[7]")
+        assert answer.json()["field"] == "items[7].label"
+        assert answer.json()["error"] == "invalid_marking"
         posts[7] = _post(7, body="intel-us")  # not a member: refused, and nothing commits
         answer = client.post("/api/v1/items/batch", json={"items": posts})
         assert answer.status_code in (403, 404)

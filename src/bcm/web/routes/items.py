@@ -16,7 +16,7 @@ from bcm.auth.directory import Credential
 from bcm.auth.people import subject_in_standing
 from bcm.auth.tokens import Scope
 from bcm.domain.model import Item
-from bcm.errors import BcmError, Forbidden, InvalidInput, NotFound
+from bcm.errors import BcmError, Forbidden, InvalidInput, MarkingError, NotFound
 from bcm.services import items
 from bcm.services.core import Tx
 from bcm.storage.port import Refused
@@ -70,6 +70,13 @@ def post_items_all_or_nothing(tx: Tx, posts: list[ItemIn], *, actor: str) -> lis
 
 
 def _indexed(error: BcmError, index: int) -> BcmError:
+    if isinstance(error, MarkingError):
+        return MarkingError(
+            error.text,
+            error.problems,
+            suggestion=error.suggestion,
+            field=f"items[{index}].{error.field}",
+        )
     if isinstance(error, InvalidInput):
         return InvalidInput(f"items[{index}].{error.field}", error.expected)
     if isinstance(error, NotFound):
