@@ -98,3 +98,14 @@ class Checkpointer:
                 take_checkpoint(*self._args, only_if_new=True)
             except Exception:  # a failed checkpoint is retried at the next tick
                 log.exception("audit checkpoint failed")
+
+
+def start_checkpoints(
+    services: Services, url: str, key_file: KeyFile = None, interval: float = 60.0
+) -> Checkpointer | None:
+    """Start periodic checkpoints when the node has a key file (``None`` otherwise: a
+    database initialized before keys existed, or a key kept elsewhere on purpose)."""
+    if not key_path(url, services.node, key_file).exists():
+        log.warning("no node key file: audit checkpoints are not signed (docs/audit.md)")
+        return None
+    return Checkpointer(services, url, key_file, interval).start()

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from bcm.audit.node import start_checkpoints
+from bcm.bootstrap import database_url
 from bcm.cli.dataplane import database_option
 from bcm.errors import InvalidInput
 from bcm.services import people
@@ -44,17 +46,23 @@ def serve_command(
         raise InvalidInput("--tls-cert/--tls-key", "both a certificate and its key, or neither")
     tls = bool(tls_cert) or behind_proxy
     runtime = open_runtime(database, tls=tls)
+    # signed audit checkpoints every minute while serving (docs/audit.md)
+    checkpoints = start_checkpoints(runtime.services, database_url(database))
     scheme = "https" if tls_cert else "http"
     click.echo(f"bcm: serving on {scheme}://{host}:{port}/", err=True)
-    serve(
-        runtime,
-        host=host,
-        port=port,
-        tls_cert=tls_cert,
-        tls_key=tls_key,
-        behind_proxy=behind_proxy,
-        log_level=log_level,
-    )
+    try:
+        serve(
+            runtime,
+            host=host,
+            port=port,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            behind_proxy=behind_proxy,
+            log_level=log_level,
+        )
+    finally:
+        if checkpoints is not None:
+            checkpoints.stop()
 
 
 @click.group("account")
