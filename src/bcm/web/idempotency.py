@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bcm.auth.tables import idempotency as table
@@ -39,6 +39,15 @@ class Claim:
     item_id: str | None
 
 
+# Built once: on SQLite, constructing a statement costs more than running it.
+_CLAIM = insert(table)
+_COMPLETE = (
+    update(table)
+    .where(table.c.person_id == bindparam("p"), table.c.key == bindparam("k"))
+    .values(item_id=bindparam("item"))
+)
+
+
 class IdempotencyStore:
     """Claims on the auth engine (blocking calls: run them in a thread)."""
 
@@ -55,7 +64,7 @@ class IdempotencyStore:
         ]
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(table), rows)
+                conn.execute(_CLAIM, rows)
             return None
         except IntegrityError:
             return self._existing(person_id, list(keys))
@@ -67,13 +76,9 @@ class IdempotencyStore:
 
     def complete(self, person_id: str, items: dict[str, str]) -> None:
         """Record the committed item of each key (key → item id)."""
+        rows = [{"p": person_id, "k": key, "item": item_id} for key, item_id in items.items()]
         with self.engine.begin() as conn:
-            for key, item_id in items.items():
-                conn.execute(
-                    update(table)
-                    .where(table.c.person_id == person_id, table.c.key == key)
-                    .values(item_id=item_id)
-                )
+            conn.execute(_COMPLETE, rows)
 
     def release(self, person_id: str, keys: list[str]) -> None:
         """Drop claims whose post failed, so a retry can post."""
