@@ -48,7 +48,7 @@ def backup(url: str, target: Path) -> Path:
     try:
         database = sqlite_path(url)
         if database is not None:
-            _sqlite_copy(database, partial, must_exist=True)
+            _sqlite_copy(database, partial)
         else:
             _tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                   f"--file={partial}", f"--dbname={libpq_url(url)}")  # fmt: skip
@@ -90,14 +90,14 @@ def _restore_sqlite(source: Path, database: Path) -> None:
         raise Conflict(f"{database} already exists; restore into a new database file")
     partial = database.with_name(f".{database.name}.partial")
     try:
-        _sqlite_copy(source, partial, must_exist=True)
+        _sqlite_copy(source, partial)
         os.replace(partial, database)
     finally:
         partial.unlink(missing_ok=True)
 
 
-def _sqlite_copy(source: Path, target: Path, *, must_exist: bool) -> None:
-    if must_exist and not source.is_file():
+def _sqlite_copy(source: Path, target: Path) -> None:
+    if not source.is_file():
         raise NotFound("database", str(source))
     target.parent.mkdir(parents=True, exist_ok=True)
     reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)

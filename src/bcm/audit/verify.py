@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ _DERIVED = (
     ("allowed", "allowed"),
     ("prev_hash", "prev"),
 )
+_FIELDS = operator.itemgetter(*(field for _, field in _DERIVED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,10 @@ class _Verifier:
         doc = _document(seq, canonical)
         if doc.get("seq") != seq:
             raise ChainBroken(seq, f"the canonical bytes are those of seq {doc.get('seq')}")
-        derived = tuple([doc.get(field) for _, field in _DERIVED])
+        try:
+            derived = _FIELDS(doc)
+        except KeyError as missing:
+            raise ChainBroken(seq, f"the canonical bytes lack {missing}") from None
         if tuple(row[1:10]) != derived:
             column = next(c for i, (c, _) in enumerate(_DERIVED) if row[i + 1] != derived[i])
             raise ChainBroken(seq, f"column {column} disagrees with the canonical bytes")
