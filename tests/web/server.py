@@ -34,6 +34,7 @@ class LiveServer:
     runtime: Runtime
     clock: FakeClock
     passwords: dict[str, str] = field(default_factory=dict)
+    database_url: str = ""  # the database URL
 
     def client(self) -> httpx.Client:
         """A fresh HTTP client (its own cookie jar)."""
@@ -109,6 +110,6 @@ def live_server(
             passwords[person.login] = f"pw-{person.login}-0123456789"
             runtime.authenticator.set_password(person.id, passwords[person.login])
         with running(runtime) as base:
-            yield LiveServer(base, runtime, clock, passwords)
+            yield LiveServer(base, runtime, clock, passwords, url)
     finally:
         close_runtime(runtime)

@@ -9,8 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bcm.auth.passwords import CHEAP
 from bcm.services import clearances
-from tests.web.server import LiveServer, live_server
+from bcm.web.serving import close_runtime, open_runtime
+from tests.web.server import LiveServer, live_server, running
 
 pytestmark = pytest.mark.postgres
 POST = {"body": "bcc-yokota", "label": "SECRET//REL TO USA, JPN", "text": "track"}
@@ -45,3 +47,16 @@ def test_idempotent_posts_and_revocation_on_postgres(pg_server: LiveServer) -> N
             reason="test",
         )
         assert client.get("/api/v1/items", headers=bearer).status_code == 401
+
+
+def test_two_server_processes_share_sessions_and_revocation(pg_server: LiveServer) -> None:
+    other = open_runtime(pg_server.database_url, clock=pg_server.clock, hash_params=CHEAP)
+    try:
+        with running(other) as second_url, pg_server.login("d.ogawa") as first:
+            cookie = first.cookies["bcm_session"]
+            with httpx.Client(base_url=second_url, cookies={"bcm_session": cookie}) as second:
+                assert second.get("/api/v1/me").json()["login"] == "d.ogawa"
+                pg_server.runtime.authenticator.set_disabled(pg_server.person_id("d.ogawa"), True)
+                assert second.get("/api/v1/me").status_code == 401
+    finally:
+        close_runtime(other)
