@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,20 @@ def test_two_writers_share_one_gap_free_sequence_and_chain(
     finally:
         first.close()
         second.close()
+
+
+def test_an_unreachable_database_fails_the_callers_instead_of_hanging(
+    make_url: Callable[..., str],
+) -> None:
+    url = make_url("sqlite")
+    store = SqlStore(url)  # the writer connects on its first batch
+    store.engine.dispose()  # no pooled connection to the old file remains
+    path = Path(url.removeprefix("sqlite:///"))
+    path.unlink()
+    path.mkdir()  # a directory where the database file was: connecting fails
+    try:
+        for _ in range(2):
+            with pytest.raises(Exception, match="unable to open database file"):
+                store.submit(lambda uow: uow.audit_records()).result(timeout=30)
+    finally:
+        store.close()

@@ -109,14 +109,26 @@ class SqlStore:
         while True:
             batch, stop = self._next_batch()
             if batch:
-                conn = conn if conn is not None and not conn.closed else self.engine.connect()
-                if not self._run_batch(conn, batch):
-                    conn.invalidate()
-                    conn = None
+                conn = self._serve(conn, batch)
             if stop:
                 break
         if conn is not None:
             conn.close()
+
+    def _serve(self, conn: Connection | None, batch: list[_Job]) -> Connection | None:
+        """Run ``batch`` on ``conn`` (reconnecting if needed); the connection to keep."""
+        try:
+            conn = conn if conn is not None and not conn.closed else self.engine.connect()
+        except Exception as error:  # the database is unreachable: fail the batch, don't hang
+            log.exception("cannot connect to the database")
+            for job in batch:
+                if job.future.set_running_or_notify_cancel():
+                    job.future.set_exception(error)
+            return None
+        if not self._run_batch(conn, batch):
+            conn.invalidate()
+            return None
+        return conn
 
     def _next_batch(self) -> tuple[list[_Job], bool]:
         first = self._queue.get()
