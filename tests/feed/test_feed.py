@@ -15,7 +15,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from bcm.services import audit, clearances
+from bcm.feed.operations import get_acknowledged, get_receivers
+from bcm.services import clearances
 from bcm.services.clearances import Terms
 from tests.feed.server import (
     FeedClient,
@@ -160,16 +161,14 @@ def test_acknowledgments_and_deliveries_are_recorded(server: LiveServer, poster:
         while hub.acknowledged(f"{reyes}/console") != seq:
             assert time.monotonic() < deadline, "acknowledgment not seen"
             time.sleep(0.02)
+    services = server.runtime.services
     deadline = time.monotonic() + 5
-    while True:
-        records = server.runtime.services.run(audit.list_records)
-        delivered = [r.entry.detail for r in records if r.entry.action == "feed.delivered"]
-        acked = [r.entry.detail for r in records if r.entry.action == "feed.acknowledged"]
-        if any(seq in d["deliveries"].get(reyes, []) for d in delivered) and any(
-            a["acks"].get(f"{reyes}/console") == seq for a in acked
-        ):
-            break
-        assert time.monotonic() < deadline, "deliveries or acknowledgments not audited"
+    while reyes not in services.run(get_receivers, seq):
+        assert time.monotonic() < deadline, "delivery not audited"
+        time.sleep(0.05)
+    assert server.person_id("d.ogawa") not in services.run(get_receivers, seq)
+    while services.run(get_acknowledged, f"{reyes}/console") != seq:
+        assert time.monotonic() < deadline, "acknowledgment not audited"
         time.sleep(0.05)
 
 

@@ -14,8 +14,9 @@ compactly and in batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bcm.auth.people import standing_problem
 from bcm.domain.model import Body, ClearanceGrant, ClearanceRequest, Item, Mode, Person
@@ -158,3 +159,36 @@ def record_deliveries(
         tx.audit(None, "feed.delivered", None, allowed=True, detail=detail)
     if acks:
         tx.audit(None, "feed.acknowledged", None, detail={"acks": dict(sorted(acks.items()))})
+
+
+def get_receivers(tx: Tx, seq: int) -> frozenset[str]:
+    """Who was handed the item at cursor ``seq`` by any server process: the people named
+    for it in ``feed.delivered`` records. A scan of the audit chain (no index yet)."""
+    return frozenset(
+        person
+        for detail in _feed_records(tx, "feed.delivered")
+        for person, seqs in detail["deliveries"].items()
+        if seq in seqs
+    )
+
+
+def get_acknowledged(tx: Tx, subscriber: str) -> int:
+    """The highest cursor ``subscriber`` (``person/client``) confirmed, as recorded (0 if
+    never). A scan of the audit chain (no index yet)."""
+    return max(
+        (
+            d["acks"][subscriber]
+            for d in _feed_records(tx, "feed.acknowledged")
+            if subscriber in d["acks"]
+        ),
+        default=0,
+    )
+
+
+def _feed_records(tx: Tx, action: str) -> Iterator[dict[str, Any]]:
+    after = 0
+    while page := tx.uow.audit_records(after_seq=after, limit=AUDIT_PAGE):
+        for record in page:
+            if record.entry.action == action:
+                yield record.entry.detail
+        after = page[-1].seq
