@@ -40,7 +40,8 @@ def _me(principal: Principal) -> Me:
         person_id=principal.person_id,
         login=principal.login,
         via=principal.via,
-        scopes=sorted(principal.scopes),
+        # metrics:read means something only to operators; do not suggest it to others
+        scopes=sorted(s for s in principal.scopes if principal.is_operator or s != "metrics:read"),
         operator=principal.is_operator,
     )
 
