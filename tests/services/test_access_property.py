@@ -10,7 +10,7 @@ storage port directly: authors' clearances are random, and the property is about
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -100,6 +100,11 @@ scenarios = st.builds(
         st.tuples(st.integers(0, 2), st.sampled_from(LABELS), st.sampled_from(list(Mode))),
         max_size=10,
     ),
+    # then, between two rounds of reads: revocations, mode switches, membership removals
+    changes=st.lists(
+        st.tuples(st.sampled_from(["revoke", "mode", "unmember"]), st.integers(0, 3)),
+        max_size=3,
+    ),
 )
 
 
@@ -169,6 +174,28 @@ def build(uow: UnitOfWork, scenario: dict[str, Any]) -> Built:
         )
         posted.append(uow.add_item(item))
     return Built(people, all_grants, built_bodies, posted, orgs)
+
+
+def change(uow: UnitOfWork, built: Built, changes: list[tuple[str, int]]) -> Built:
+    """Apply the scenario's changes through the storage port; returns the changed world."""
+    people, grants, bodies = list(built.people), dict(built.grants), list(built.bodies)
+    for kind, n in changes:
+        if kind == "revoke":
+            person = people[n % len(people)]
+            revoked = tuple(replace(g, status=ClearanceStatus.REVOKED) for g in grants[person.id])
+            for grant in revoked:
+                uow.replace(grant)
+            grants[person.id] = revoked
+        elif kind == "mode":
+            person = people[n % len(people)]
+            other = Mode.EXERCISE if person.mode is Mode.REAL_WORLD else Mode.REAL_WORLD
+            people[n % len(people)] = replace(person, mode=other)
+            uow.replace(people[n % len(people)])
+        else:
+            body = bodies[n % len(bodies)]
+            bodies[n % len(bodies)] = replace(body, membership=Membership())
+            uow.replace(bodies[n % len(bodies)])
+    return Built(people, grants, bodies, built.items, built.orgs)
 
 
 def _grant(person: int, n: int, g: dict[str, Any]) -> ClearanceGrant:
@@ -248,6 +275,9 @@ def test_every_read_path_returns_exactly_what_decide_allows(
         try:
             built = store.submit(lambda uow: build(uow, scenario)).result()
             allowed_reads.append(check_every_read_path(services, built))
+            if scenario["changes"]:  # the next read sees every change
+                changed = store.submit(lambda uow: change(uow, built, scenario["changes"]))
+                check_every_read_path(services, changed.result())
         finally:
             services.close()
 
