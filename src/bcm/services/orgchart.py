@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from bcm.domain.events import OrgChartLoaded
 from bcm.domain.model import Body, Nation, Organization, Person, Position, Role
-from bcm.errors import Conflict, InvalidInput
+from bcm.errors import Conflict, Forbidden, InvalidInput
 from bcm.services.bodies import Members, check_new_body, do_create_body
 from bcm.services.clearances import Terms, build_grant, check_security_officer, do_grant_clearance
 from bcm.services.core import Tx
@@ -232,7 +232,7 @@ def _officer(tx: Tx, node: Node, person: Person) -> Person:
     officer = _ref(tx, Person, node)
     try:
         check_security_officer(tx, officer, person)
-    except Exception as error:
+    except Forbidden as error:
         node.fail(f"a security officer of {person.nationality} ({error})")
     return officer
 
