@@ -353,3 +353,20 @@ def test_a_unit_that_fails_before_writing_leaves_the_batch_alone(store: Store) -
 def test_a_unit_of_work_may_not_submit_another(store: Store) -> None:
     with pytest.raises(RuntimeError, match="deadlock"):
         run(store, lambda uow: store.submit(lambda inner: None))
+
+
+def test_a_failing_publisher_does_not_fail_a_committed_write(make_store: StoreFactory) -> None:
+    class Broken:
+        def publish(self, events: Any) -> None:
+            raise RuntimeError("subscriber gone")
+
+    store = make_store(Broken())
+    made = run(store, structure)
+
+    def post(uow: UnitOfWork) -> int:
+        item = item_in(uow, made)
+        uow.events.append(ItemPosted(item.id, item.seq, item.body, item.label, item.mode))
+        return item.seq
+
+    assert run(store, post) == 1
+    assert run(store, lambda uow: uow.list_items(body=None, mode=Mode.REAL_WORLD))[0].seq == 1

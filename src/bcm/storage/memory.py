@@ -7,6 +7,7 @@ rolled-back SAVEPOINT in the SQL adapters.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
@@ -23,6 +24,7 @@ from bcm.storage.keys import natural_key
 from bcm.storage.port import E, Entity, Refused, UnitOfWork
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class _State:
@@ -174,17 +176,25 @@ class MemoryStore:
             try:
                 result = fn(uow)
             except Refused as refused:
-                self.publisher.publish(uow.events)
+                self._publish(uow.events)
                 future.set_exception(refused.error)
             except Exception as error:
                 uow.rollback()
                 future.set_exception(error)
             else:
-                self.publisher.publish(uow.events)
+                self._publish(uow.events)
                 future.set_result(result)
             finally:
                 self._local.busy = False
         return future
+
+    def _publish(self, events: list[Event]) -> None:
+        if not events:
+            return
+        try:
+            self.publisher.publish(events)
+        except Exception:  # a broken subscriber must not fail a committed write
+            log.exception("publisher failed")
 
     def close(self) -> None:
         """Nothing to release."""
