@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
-from tests.web.server import LiveServer
+from tests.web.server import LiveServer, live_server
 
 
 def test_health_needs_no_authentication(shared_server: LiveServer) -> None:
@@ -92,3 +93,14 @@ def test_oversized_chunked_body_is_refused_with_413(shared_server: LiveServer) -
         )
     assert answer.status_code == 413
     assert answer.json()["error"] == "too_large"
+
+
+def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(tmp_path: Path) -> None:
+    with live_server(tmp_path, tls=True) as server, server.client() as client:
+        answer = client.post(
+            "/api/v1/login", json={"login": "t.aoki", "password": server.passwords["t.aoki"]}
+        )
+        assert answer.status_code == 200
+        assert "secure" in answer.headers["set-cookie"].lower()
+        assert answer.headers["strict-transport-security"].startswith("max-age=")
+        assert "strict-transport-security" in client.get("/health").headers
