@@ -164,7 +164,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 def test_demo_tour() -> None:
-    result = run("demo")
+    result = run("demo", "--tour-only")
     assert result.returncode == 0
     assert "SECRET//NOFORN" in result.stdout
     assert "(S//NF)" in result.stdout

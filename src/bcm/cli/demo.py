@@ -1,12 +1,10 @@
-"""``bcm demo``: for now a short printed tour of the marking core on the seed's portion marks.
-
-A later issue turns ``demo`` into starting the server; it can keep calling
-``print_marking_tour()``.
-"""
+"""``bcm demo``: a printed tour of the marking core on the seed's portion marks, then a fresh
+demo database with the exercise scenario and the server in the foreground."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -40,6 +38,24 @@ def print_marking_tour(say: Callable[[str], object] = click.echo) -> None:
 
 
 @click.command()
-def demo() -> None:
-    """A short tour of BCM (for now: the marking core on the seed's portion marks)."""
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("bcm-demo.db"),
+    show_default=True,
+    help="SQLite file to (re)create for the demo.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--tour-only", is_flag=True, help="Print the marking tour and exit.")
+def demo(database: Path, host: str, port: int, tour_only: bool) -> None:
+    """Tour the marking core, then serve a demo database with the exercise scenario."""
     print_marking_tour()
+    if tour_only:
+        return
+    # Imported here: the tour alone must not pay for the web stack.
+    from bcm.web.console.demo_data import CONSOLE_LOGINS, seed_console_demo
+    from bcm.web.demo import run_demo
+
+    compare = [(login.login, login.who) for login in CONSOLE_LOGINS]
+    run_demo(database, host=host, port=port, seed=seed_console_demo, compare=compare)

@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as usage:
         usage.show()
         sys.exit(usage.exit_code)
-    except click.exceptions.Abort:
-        click.echo("bcm: aborted", err=True)
-        sys.exit(1)
+    except click.exceptions.Abort:  # Click's form of Ctrl-C (e.g. stopping `bcm serve`)
+        click.echo("bcm: stopped", err=True)
+        sys.exit(130)
     except BcmError as error:
         click.echo(f"bcm: {error}", err=True)
         sys.exit(1)

@@ -1,15 +1,17 @@
-"""``bcm demo``: a fresh demo database from the example org chart, a few items, generated
-passwords printed once, and the server in the foreground on 127.0.0.1:8080."""
+"""``bcm demo``: a fresh demo database from the example org chart, the built-in exercise
+scenario (everyone in exercise mode, every item an exercise item), generated passwords printed
+once, and the server in the foreground on 127.0.0.1:8080."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bcm.auth.passwords import PRODUCTION, HashParams
 from bcm.bootstrap import init_database
+from bcm.domain.model import Mode
 from bcm.errors import InvalidInput
 from bcm.services import items, people
 from bcm.services.core import Services
@@ -64,6 +66,9 @@ def prepare_demo(
                 lambda p: runtime.authenticator.set_password(p.id, passwords[p.login]), everyone
             )
         )
+    # The demo is an exercise: its content must never be mistaken for real-world traffic.
+    for person in everyone:
+        runtime.services.run(people.set_mode, Mode.EXERCISE.value, actor=person.id)
     for body, label, login, text in SEED:
         author = runtime.services.run(people.get_person, login).id
         runtime.services.run(items.post_item, body, label=label, text=text, actor=author)
@@ -78,16 +83,29 @@ def run_demo(
     host: str = "127.0.0.1",
     port: int = 8080,
     seed: Callable[[Services], object] | None = None,
+    compare: Sequence[tuple[str, str]] = (),
     say: Callable[[str], object] = print,
 ) -> None:
-    """``bcm demo``: prepare, print the URL and demo logins, serve until interrupted."""
+    """``bcm demo``: prepare, print the URL and demo logins, serve until interrupted.
+
+    ``compare`` lists (login, description) pairs printed first: the people to sign in as
+    side by side to see one body through different clearances."""
     runtime, passwords = prepare_demo(database, seed=seed)
+    say("")
     say(f"BCM demo database: {database} (recreated from {EXAMPLE_CHART.name})")
-    say(f"Serving on http://{host}:{port}/  (API under /api/v1, health at /health)")
-    say("Demo logins (passwords generated for this run):")
+    say("Scenario: EXERCISE (everyone works in exercise mode; no real-world content).")
+    say(f"Console: http://{host}:{port}/   API: http://{host}:{port}/api/v1   health: /health")
+    if compare:
+        say("Sign in as each of these in its own browser window to compare what they see:")
+        for login, description in compare:
+            say(f"  {login:<12} {passwords[login]:<26} {description}")
+    shown = {login for login, _ in compare}
+    say("More demo logins (passwords generated for this run):")
     for login in TOUR:
-        say(f"  {login:<12} {passwords[login]}")
-    others = sorted(set(passwords) - set(TOUR))
+        if login not in shown:
+            say(f"  {login:<12} {passwords[login]}")
+    shown |= set(TOUR)
+    others = sorted(set(passwords) - shown)
     say(f"  ...and {len(others)} more: " + ", ".join(others))
     say(
         "Try: curl -c jar -H 'content-type: application/json' "
