@@ -72,3 +72,25 @@ def test_a_stored_column_that_disagrees_with_the_canonical_bytes_is_detected() -
     assert chain.record_from_stored(row) == record
     with pytest.raises(chain.AuditIntegrityError, match="column allowed"):
         chain.record_from_stored({**row, "allowed": True})
+
+
+texts = st.text()
+entries = st.builds(
+    AuditEntry,
+    actor=st.none() | texts,
+    action=texts,
+    target=st.none() | texts,
+    at=st.datetimes(timezones=st.just(UTC)),
+    label=st.none() | texts,
+    allowed=st.none() | st.booleans(),
+    reason=texts,
+    detail=st.dictionaries(st.text(max_size=8), documents, max_size=4),
+)
+
+
+@given(entries, st.integers(1, 2**53 - 1), texts, texts, texts)
+def test_a_records_bytes_are_rfc8785_of_its_document(
+    entry: AuditEntry, seq: int, ident: str, node: str, prev: str
+) -> None:
+    document = chain.record_document(seq, ident, node, entry, prev)
+    assert chain.canonical_document(seq, ident, node, entry, prev) == rfc8785.dumps(document)
