@@ -186,10 +186,11 @@ class SqlStore:
         """Run one unit of work; False when it failed after writing without a savepoint to
         roll back to (the whole transaction must go). Savepoints go straight to the DBAPI
         cursor: SQLAlchemy need not track them."""
+        saved = None
         if savepoints:
             tails.flush(self._hot, cursor)  # earlier jobs' rows must not sit in this savepoint
             cursor.execute("SAVEPOINT uow")
-        saved = tails.copy()
+            saved = tails.copy()
         uow = SqlUnitOfWork(conn, self.node, tails, self._hot, cursor)
         try:
             result = job.fn(uow)
@@ -197,7 +198,7 @@ class SqlStore:
             job.outcome, job.events = (False, refused.error), uow.events
         except Exception as error:
             job.outcome, job.events = (False, error), []
-            if not savepoints:
+            if saved is None:
                 return not (uow.dirty or isinstance(error, DBAPIError | self._hot.dbapi_error))
             cursor.execute("ROLLBACK TO SAVEPOINT uow")
             tails.restore(saved)
