@@ -123,14 +123,21 @@ def canonical_json(document: Any, *, plain: bool | None = None) -> bytes:
 
 
 def _plain(value: Any) -> bool:
-    if isinstance(value, str) or value is None or isinstance(value, bool):
+    """Whether ``json.dumps`` gives RFC 8785 bytes for ``value`` (exact built-in types only:
+    anything else, subclasses included, goes the safe way through ``rfc8785``). Loops and
+    ``map``, not generators: this runs for every audit record."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return True
-    if isinstance(value, int):
+    if kind is int:
         return -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return all(_plain(v) for v in value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii() or not _plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
     return False
 
 
