@@ -47,7 +47,11 @@ def _banner(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _within(ceiling: markings.Label, label: markings.Label) -> bool:
-    return markings.dominates(ceiling, label)
+    # `covers`, not `dominates`: the ceiling says who may be a member (everyone allowed the
+    # ceiling must be allowed the item), so a plain SECRET ceiling admits CONFIDENTIAL//NOFORN
+    # (no release decision already means U.S. eyes only) while a SECRET//REL TO USA, JPN
+    # ceiling refuses SECRET//NOFORN.
+    return markings.covers(ceiling, label)
 
 
 def check_paragraphs(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[Paragraph, ...], str]:
