@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -175,6 +176,25 @@ def test_the_tails_of_a_store(services: Services) -> None:
 # -- the hub ---------------------------------------------------------------------------------
 
 
+def run_async(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``scenario`` on a fresh event loop in its own thread (another test's loop may be
+    running in this one)."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "scenario hung"
+    if errors:
+        raise errors[0]
+
+
 async def _joined(hub: Hub, person: str, limit: int = 64, since: int | None = None) -> Connection:
     conn = Connection(person=person, client="t", bodies=None, limit=limit, since=since)
     await asyncio.wait_for(hub.join(conn), 5)
@@ -205,7 +225,7 @@ def test_the_hub_delivers_in_order_to_the_cleared_only(
         assert aoki.backlog == 0
         await hub.close()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_a_full_queue_turns_into_one_resync(services: Services, broker: LocalBroker) -> None:
@@ -225,7 +245,7 @@ def test_a_full_queue_turns_into_one_resync(services: Services, broker: LocalBro
         assert await conn.next() is None
         await hub.close()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_losing_standing_closes_and_a_new_join_is_refused(
@@ -249,7 +269,7 @@ def test_losing_standing_closes_and_a_new_join_is_refused(
             await _joined(hub, ogawa)
         await hub.close()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def protocol_cursor(message: str) -> int:
