@@ -205,3 +205,26 @@ def _sse_events(lines: Iterator[str]) -> Iterator[dict[str, str]]:
             continue
         name, _, value = line.partition(": ")
         event[name] = value
+
+
+def test_signing_out_ends_the_feed_at_the_next_heartbeat(server: LiveServer) -> None:
+    cookie = session_cookie(server, "k.reyes")
+    with subscribe(server, "k.reyes", cookie=cookie) as feed:
+        feed.until("live")
+        with httpx.Client(base_url=server.url, cookies={"bcm_session": cookie}) as client:
+            assert client.post("/api/v1/logout").status_code == 204
+        assert feed.until("closed", timeout=5)["reason"] == "access ended"
+
+
+def test_a_revoked_token_ends_the_feed_at_the_next_heartbeat(server: LiveServer) -> None:
+    token = server.token("feed.radar", ["items:read"])
+    headers = {"Authorization": f"Bearer {token}"}
+    with connect(feed_url(server.url), additional_headers=headers) as ws:
+        feed = FeedClient(ws, [])
+        feed.until("live")
+        with server.login("feed.radar") as client:
+            live = [row for row in client.get("/api/v1/tokens").json() if not row["revoked"]]
+            assert live
+            for row in live:
+                assert client.delete(f"/api/v1/tokens/{row['id']}").status_code == 204
+        assert feed.until("closed", timeout=5)["reason"] == "access ended"
