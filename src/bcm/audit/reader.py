@@ -78,10 +78,10 @@ def _postgres_snapshot(url: str) -> Iterator[Snapshot]:
         conn.read_only = True
         with conn.transaction():
             node = _node(conn.execute, url, psycopg.Error)
-            cursor = conn.cursor(name="bcm_audit_snapshot")
-            cursor.itersize = 5000
-            cursor.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
-            yield Snapshot(node, cursor)
+            with conn.cursor(name="bcm_audit_snapshot") as cursor:
+                cursor.itersize = 5000
+                cursor.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
+                yield Snapshot(node, cursor)
     finally:
         conn.close()
 
