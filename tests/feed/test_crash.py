@@ -99,6 +99,10 @@ def test_acknowledged_items_survive_sigkill_and_the_feed_resumes_exactly(
     log = tmp_path / "serve.log"
     with ServeProcess(url, log) as first:
         cookies = {who: login(first.url, who) for who, _, _ in POSTERS}
+        headers = {"Cookie": f"bcm_session={cookies[SUBSCRIBER]}"}
+        with connect(feed_url(first.url), additional_headers=headers) as offered_deflate:
+            # bcm serve refuses per-message compression on the feed (the client offered it)
+            assert "Sec-WebSocket-Extensions" not in offered_deflate.response.headers
         watcher = Subscriber(first.url, cookies[SUBSCRIBER], since=0)
         watcher.start()
         assert watcher.live.wait(10)
