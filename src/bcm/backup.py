@@ -118,10 +118,13 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 def _restore_postgres(source: Path, url: str) -> None:
     import psycopg
 
-    with psycopg.connect(libpq_url(url)) as conn:
-        tables = conn.execute(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
-        ).fetchone()
+    try:
+        with psycopg.connect(libpq_url(url)) as conn:
+            tables = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone()
+    except psycopg.Error as error:
+        raise BcmError(f"cannot connect to {url}: {str(error).strip()}") from error
     if tables and tables[0]:
         raise Conflict(f"{url} already holds tables; restore into an empty database")
     _tool("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",

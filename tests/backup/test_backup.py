@@ -117,6 +117,8 @@ def test_a_backup_taken_while_posting_restores_verified_and_the_chain_continues(
     report = verify_database(target, key_file=key)
     assert report.ok, report.problem
     assert report.records > done.report.records + 2
+    with pytest.raises(Conflict, match="restore into"):
+        restore(file, target)
 
 
 def test_restoring_an_older_backup_moves_the_witness_aside_and_reports_the_loss(
