@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bcm.audit.keys import key_path, load_witness, witness_path
-from bcm.audit.reader import audit_snapshot, libpq_url
+from bcm.audit.reader import audit_snapshot, libpq_url, one_line
 from bcm.audit.verify import Report, verify_database
 from bcm.errors import BcmError, Conflict, InvalidInput, NotFound
 from bcm.storage.engine import normalize_url, sqlite_path
@@ -124,7 +124,7 @@ def _restore_postgres(source: Path, url: str) -> None:
                 "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
             ).fetchone()
     except psycopg.Error as error:
-        raise BcmError(f"cannot connect to {url}: {str(error).strip()}") from error
+        raise BcmError(f"cannot connect to {url}: {one_line(str(error))}") from error
     if tables and tables[0]:
         raise Conflict(f"{url} already holds tables; restore into an empty database")
     _tool("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
@@ -135,8 +135,8 @@ def _tool(name: str, *args: str) -> None:
     program = find_tool(name)
     done = subprocess.run([program, *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or ["failed"])[-1]
-        raise BcmError(f"{name}: {detail}")
+        detail = one_line(done.stderr).removeprefix(f"{name}: ")
+        raise BcmError(f"{name}: {detail or 'failed'}")
 
 
 def find_tool(name: str) -> str:

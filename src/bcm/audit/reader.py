@@ -36,6 +36,11 @@ class Snapshot:
     rows: Iterable[Row]
 
 
+def one_line(message: str) -> str:
+    """A driver's or tool's multi-line message as one line (the CLI prints one line)."""
+    return " ".join(message.split())
+
+
 def libpq_url(url: str) -> str:
     """A ``postgresql://`` URL libpq and the PostgreSQL tools accept."""
     return "postgresql://" + normalize_url(url).split("://", 1)[1]
@@ -72,7 +77,7 @@ def _postgres_snapshot(url: str) -> Iterator[Snapshot]:
     try:
         conn = psycopg.connect(libpq_url(url))
     except psycopg.Error as error:
-        raise BcmError(f"cannot connect to {url}: {error}".strip()) from error
+        raise BcmError(f"cannot connect to {url}: {one_line(str(error))}") from error
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
