@@ -5,8 +5,10 @@ a chain cut short, a foreign key file. The untouched node verifies."""
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import replace
 
 import pytest
@@ -17,6 +19,7 @@ from sqlalchemy import Connection
 from bcm.audit.keys import save_key
 from bcm.audit.signing import CHECKPOINT_ACTION, NodeKey
 from bcm.audit.verify import Report, verify_database
+from bcm.cli.main import main
 from bcm.domain.audit import AuditRecord
 from tests.audit import world
 from tests.audit.conftest import ENGINES, Copies
@@ -41,9 +44,18 @@ def verify(copy: Copy) -> Report:
 
 
 def broken_at(copy: Copy) -> int:
+    """Run ``bcm audit verify --json`` on the copy: it must exit 1; returns the seq it names
+    (checked against the library's own report)."""
+    out = io.StringIO()
+    args = ["audit", "verify", "--database", copy.url, "--key-file", str(copy.key_file), "--json"]
+    with redirect_stdout(out), pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 1, "tampering went unnoticed"
+    named = json.loads(out.getvalue())
     report = verify(copy)
-    assert report.problem is not None, "tampering went unnoticed"
-    return report.problem.seq
+    assert report.problem is not None
+    assert named["seq"] == report.problem.seq
+    return int(named["seq"])
 
 
 @pytest.mark.parametrize("engine", ENGINES)
