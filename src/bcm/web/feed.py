@@ -283,9 +283,8 @@ async def feed_events(
         since = int(last_event_id)
     secret, via = _secret_of(request)
     sub = Subscription(found, secret, via, since, await body_ids(runtime, bodies), client)
-    conn = await join(runtime, sub)
     return StreamingResponse(
-        _event_stream(request, runtime, sub, conn),
+        _event_stream(runtime, sub),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -304,10 +303,15 @@ def _sse(message: str, seq: int = 0) -> str:
     return f"{head}event: {kind}\ndata: {message}\n\n"
 
 
-async def _event_stream(
-    request: Request, runtime: Runtime, sub: Subscription, conn: Connection
-) -> AsyncIterator[str]:
+async def _event_stream(runtime: Runtime, sub: Subscription) -> AsyncIterator[str]:
+    # Joined here, not before the response: a client gone before the stream starts never
+    # leaves a connection behind in the hub.
     hub = _hub(runtime)
+    try:
+        conn = await join(runtime, sub)
+    except Unauthenticated:  # standing lost between the check and the join
+        yield _sse(protocol.closed_message("access ended"))
+        return
     try:
         yield _sse(hello(runtime, sub, conn))
         async for seq, replayed in replay(runtime, sub, conn):
