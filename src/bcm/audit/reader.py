@@ -10,7 +10,7 @@ raw rows in ``seq`` order.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +21,7 @@ from bcm.errors import BcmError, NotFound
 from bcm.storage.engine import normalize_url, sqlite_path
 
 COLUMNS = "seq, id, node, at, actor, action, target, label, allowed, prev_hash, hash, canonical"
+ITEM_COLUMNS = "id, seq, body, author, label, mode, text, paragraphs"
 Row = tuple[Any, ...]
 
 
@@ -30,10 +31,12 @@ class NotInitialized(BcmError):
 
 @dataclass(slots=True)
 class Snapshot:
-    """The node id and the audit rows (an iterator: read them once)."""
+    """The node id, the audit rows and then the item rows (iterators: read each once, the
+    audit rows first), all from one snapshot."""
 
     node: str
     rows: Iterable[Row]
+    items: Callable[[], Iterable[Row]]
 
 
 def one_line(message: str) -> str:
@@ -67,7 +70,8 @@ def _sqlite_snapshot(url: str, path: Any) -> Iterator[Snapshot]:
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("BEGIN")
         node = _node(conn.execute, url, sqlite3.Error)
-        yield Snapshot(node, conn.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq"))
+        rows = conn.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
+        yield Snapshot(node, rows, lambda: conn.execute(f"SELECT {ITEM_COLUMNS} FROM items"))
     finally:
         conn.close()
 
@@ -83,10 +87,18 @@ def _postgres_snapshot(url: str) -> Iterator[Snapshot]:
         conn.read_only = True
         with conn.transaction():
             node = _node(conn.execute, url, psycopg.Error)
-            with conn.cursor(name="bcm_audit_snapshot") as cursor:
-                cursor.itersize = 5000
+            with (
+                conn.cursor(name="bcm_audit_snapshot") as cursor,
+                conn.cursor(name="bcm_items_snapshot") as items,
+            ):
+                cursor.itersize = items.itersize = 5000
                 cursor.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
-                yield Snapshot(node, cursor)
+
+                def item_rows() -> Iterable[Row]:
+                    items.execute(f"SELECT {ITEM_COLUMNS} FROM items")
+                    return items
+
+                yield Snapshot(node, cursor, item_rows)
     finally:
         conn.close()
 

@@ -15,7 +15,11 @@ Every stored row is checked, in ``seq`` order, against what it must be:
 7. anchor — with the node's key file at hand, the chain's current key is that key (so a
    chain rewritten and re-signed with another key is refused);
 8. witness — the last checkpoint this node remembers signing is still in the chain, with
-   the same hash (so a chain cut short is refused).
+   the same hash (so a chain cut short is refused);
+9. items — every stored item has its ``item.post`` record, and its seq, body, author, mode,
+   current label (the last ``item.post``/``item.relabel`` label) and content digest are the
+   ones recorded (so item content edited, inserted or removed behind the services' back is
+   refused, naming the record that no longer matches).
 
 The first failure ends verification; it names the sequence number where the chain breaks.
 """
@@ -25,9 +29,9 @@ from __future__ import annotations
 import hashlib
 import operator
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -41,7 +45,7 @@ from bcm.audit.signing import (
     key_id,
     signature_ok,
 )
-from bcm.domain.audit import AuditRecord
+from bcm.domain.audit import AuditRecord, content_digest
 from bcm.storage.chain import FORMAT_VERSION, GENESIS, audit_columns
 
 # Columns after seq, in reader.COLUMNS order, and the canonical field each is derived from.
@@ -57,6 +61,21 @@ _DERIVED = (
     ("prev_hash", "prev"),
 )
 _FIELDS = operator.itemgetter(*(field for _, field in _DERIVED))
+
+
+_ITEM_ACTIONS = frozenset({"item.post", "item.relabel"})
+
+
+class _Posted(NamedTuple):
+    """What the chain says about one item: the record that says it last, then the fields."""
+
+    seq: int
+    item_seq: int | None
+    body: str | None
+    author: str | None
+    mode: str | None
+    label: str | None
+    content: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +122,7 @@ class _Verifier:
         self.checkpoints = 0
         self.last_checkpoint = 0
         self.witness = witness
+        self.items: dict[str, _Posted] = {}
 
     def feed(self, row: Row) -> None:
         seq = row[0]
@@ -126,10 +146,43 @@ class _Verifier:
             raise ChainBroken(seq, f"does not follow record {seq - 1} (its prev hash differs)")
         if doc["action"] in (KEY_ACTION, CHECKPOINT_ACTION):
             self._signed(seq, doc)
+        elif doc["action"] in _ITEM_ACTIONS and doc.get("allowed") is not False:
+            self._item(seq, doc)
         if self.witness is not None and seq == self.witness.seq and digest != self.witness.hash:
             raise ChainBroken(seq, "differs from the checkpoint this node signed (witness)")
         self.prev = digest
         self.expected = seq + 1
+
+    def _item(self, seq: int, doc: dict[str, Any]) -> None:
+        detail = doc.get("detail") or {}
+        if doc["action"] == "item.post":
+            self.items[doc["target"]] = _Posted(
+                seq,
+                detail.get("seq"),
+                detail.get("body"),
+                doc["actor"],
+                detail.get("mode"),
+                doc["label"],
+                detail.get("content"),
+            )
+        elif doc["target"] in self.items:  # item.relabel: the item's label from now on
+            posted = self.items[doc["target"]]
+            self.items[doc["target"]] = posted._replace(label=doc["label"], seq=seq)
+
+    def check_items(self, rows: Iterable[Row]) -> None:
+        """Rule 9: the items table against what the chain recorded."""
+        unseen = dict(self.items)
+        for ident, item_seq, body, author, label, mode, text, paragraphs in rows:
+            posted = unseen.pop(ident, None)
+            if posted is None:
+                raise ChainBroken(self.expected, f"item {ident} has no item.post record")
+            marks = orjson.loads(paragraphs) if paragraphs else []
+            stored = (item_seq, body, author, mode, label, content_digest(text, marks))
+            if stored != posted[1:]:
+                raise ChainBroken(posted.seq, f"item {ident} differs from what was recorded")
+        if unseen:
+            posted = min(unseen.values())
+            raise ChainBroken(posted.seq, "a recorded item is missing from the items table")
 
     def _signed(self, seq: int, doc: dict[str, Any]) -> None:
         detail = doc.get("detail")
@@ -198,16 +251,24 @@ def _document(seq: int, canonical: bytes) -> dict[str, Any]:
 
 
 def verify_rows(
-    rows: Iterable[Row], *, node: str, anchor: str | None = None, witness: Witness | None = None
+    rows: Iterable[Row],
+    *,
+    node: str,
+    anchor: str | None = None,
+    witness: Witness | None = None,
+    items: Callable[[], Iterable[Row]] | None = None,
 ) -> Report:
     """Verify ``rows`` (reader.COLUMNS order, by seq) of the node ``node``; ``anchor`` is the
-    key id of the node's key file, ``witness`` its last remembered checkpoint."""
+    key id of the node's key file, ``witness`` its last remembered checkpoint, ``items`` the
+    item rows (reader.ITEM_COLUMNS order) to check against the chain."""
     verifier = _Verifier(witness if witness is not None and witness.node == node else None)
     problem = None
     try:
         for row in rows:
             verifier.feed(row)
         verifier.finish(anchor)
+        if items is not None:
+            verifier.check_items(items())
     except ChainBroken as broken:
         problem = broken.problem
     return Report(
@@ -230,7 +291,9 @@ def verify_database(url: str, *, key_file: str | os.PathLike[str] | None = None)
         if key_file or os.environ.get(KEY_ENV) or path.exists():
             anchor = load_key(path).key_id
             witness = load_witness(path)
-        return verify_rows(snapshot.rows, node=snapshot.node, anchor=anchor, witness=witness)
+        return verify_rows(
+            snapshot.rows, node=snapshot.node, anchor=anchor, witness=witness, items=snapshot.items
+        )
 
 
 def verify_records(records: Iterable[AuditRecord], *, node: str) -> Report:

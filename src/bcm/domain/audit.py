@@ -6,6 +6,9 @@ builds and hashes them); every other field of a stored record is derived from th
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,3 +42,12 @@ class AuditRecord:
     prev_hash: str
     hash: str
     canonical: bytes
+
+
+def content_digest(text: str, paragraphs: Sequence[tuple[str, str]]) -> str:
+    """SHA-256 of an item's content (its text and its portion-marked paragraphs), recorded in
+    the ``item.post`` audit record so that verification proves the stored content unchanged
+    (the chain holds ids and labels, never content itself)."""
+    document = {"paragraphs": [[mark, body] for mark, body in paragraphs], "text": text}
+    encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bcm import markings
+from bcm.domain.audit import content_digest
 from bcm.domain.events import ItemPosted, ItemRelabeled
 from bcm.domain.model import Body, Item, Paragraph
 from bcm.domain.policy import Action, Decision, Resource, Subject, decide, label_of
@@ -90,7 +91,12 @@ def do_post_item(tx: Tx, subject: Subject, new: NewItem) -> Item:
             supersedes=None if new.supersedes is None else new.supersedes.id,
         )
     )
-    detail = {"seq": item.seq, "body": item.body, "mode": item.mode.value}
+    detail = {
+        "seq": item.seq,
+        "body": item.body,
+        "mode": item.mode.value,
+        "content": content_digest(item.text, [(p.mark, p.text) for p in item.paragraphs]),
+    }
     if item.supersedes:
         detail["supersedes"] = item.supersedes
     tx.audit(subject.person.id, "item.post", item.id, label=item.label, detail=detail)
