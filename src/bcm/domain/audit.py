@@ -7,7 +7,6 @@ builds and hashes them); every other field of a stored record is derived from th
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,7 +46,11 @@ class AuditRecord:
 def content_digest(text: str, paragraphs: Sequence[tuple[str, str]]) -> str:
     """SHA-256 of an item's content (its text and its portion-marked paragraphs), recorded in
     the ``item.post`` audit record so that verification proves the stored content unchanged
-    (the chain holds ids and labels, never content itself)."""
-    document = {"paragraphs": [[mark, body] for mark, body in paragraphs], "text": text}
-    encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    (the chain holds ids and labels, never content itself). Each part is length-prefixed
+    (``<bytes>:<utf-8>``), so no two different contents share an encoding."""
+    digest = hashlib.sha256()
+    for part in (text, *(piece for paragraph in paragraphs for piece in paragraph)):
+        encoded = part.encode("utf-8")
+        digest.update(b"%d:" % len(encoded))
+        digest.update(encoded)
+    return digest.hexdigest()
