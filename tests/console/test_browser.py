@@ -225,6 +225,20 @@ def test_switching_to_japanese_changes_the_interface_text(
     screenshot(page, "profile-ja")
     page.goto("/bodies")
     expect(page.locator("h1")).to_have_text("所属する会議体")
+    # The choice follows the person: another browser (no cookie, English locale) signs in
+    # to Japanese; signing out clears it from the shared browser.
+    again = open_page("y.mori")
+    try:
+        again.goto("/bodies")
+        expect(again.locator("h1")).to_have_text("所属する会議体")
+        page.locator("form[action='/sign-out'] button").click()
+        page.goto("/sign-in")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    finally:  # other tests sign in as y.mori and expect English
+        again.goto("/profile")
+        again.locator("select#language").select_option("en")
+        again.locator("form[action='/language'] button").click()
+        expect(again.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_form_posted_without_the_csrf_token_is_refused(

@@ -307,6 +307,15 @@ class Authenticator:
         )
         self._audit(actor, "password.set", person_id)
 
+    def language(self, person_id: str) -> str | None:
+        """The interface language the person chose last, if any."""
+        account = self.store.account(person_id)
+        return None if account is None else account.language
+
+    def set_language(self, person_id: str, language: str) -> None:
+        """Remember the person's interface language (a preference: not audited)."""
+        self.store.update_account(person_id, self.clock.now(), language=language)
+
     def set_disabled(self, person_id: str, disabled: bool, *, actor: str | None = None) -> None:
         """Disable (ending every session and token at once) or re-enable an account."""
         now = self.clock.now()

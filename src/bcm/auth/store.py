@@ -35,6 +35,7 @@ class Account:
     totp_last_step: int | None
     failures: FailureState
     disabled_at: datetime | None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def _account(row: Any) -> Account:
         row.totp_last_step,
         failures,
         _utc(row.disabled_at),
+        row.language,
     )
 
 

@@ -35,6 +35,7 @@ accounts = Table(
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("disabled_at", DateTime(timezone=True), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("language", String(8), nullable=True),  # the console's language, per person
 )
 
 sessions = Table(

@@ -1,7 +1,9 @@
 """English and Japanese interface text: message catalogs (``messages/<lang>.json``) and the
-reader's choice of language.
+person's choice of language.
 
-The choice is a cookie set from the profile page's switch; without one, the browser's
+The choice is made on the profile page, remembered for the person (``auth_accounts.language``)
+and carried by a cookie that sign-in sets from it and sign-out clears, so a shared browser
+never passes one person's choice to the next; with no choice, the browser's
 ``Accept-Language`` decides, then English. Every key exists in every catalog (a test checks
 it), so a missing translation is a test failure, not a blank on screen.
 """

@@ -90,7 +90,7 @@ async def _attempt(
     runtime = runtime_of(request)
     address = request.client.host if request.client else ""
     try:
-        secret, _ = await run_in_threadpool(
+        secret, principal = await run_in_threadpool(
             runtime.authenticator.login, login, password, code=code, address=address
         )
     except SecondFactorRequired:
@@ -114,7 +114,17 @@ async def _attempt(
         secure=runtime.tls,
         path="/",
     )
+    # The interface language follows the person, not the browser (watch floors share them).
+    chosen = await run_in_threadpool(runtime.authenticator.language, principal.person_id)
+    if chosen in LANGUAGES:
+        _set_language_cookie(response, chosen)
+    else:
+        response.delete_cookie(LANGUAGE_COOKIE, path="/", samesite="strict")
     return response
+
+
+def _set_language_cookie(response: Response, language: str) -> None:
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="strict", path="/")
 
 
 def _code_page(request: Request, ref: str, nxt: str, *, error: str = "") -> Response:
@@ -141,18 +151,20 @@ async def sign_out(request: Request, found: Reader) -> Response:
     await run_in_threadpool(runtime.authenticator.logout, principal, secret)
     response = secure(RedirectResponse("/sign-in", status_code=303))
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(LANGUAGE_COOKIE, path="/", samesite="strict")
     return response
 
 
 @router.post("/language")
 async def choose_language(request: Request, found: Reader) -> Response:
-    """Switch the interface language (kept in a cookie for this reader's browser)."""
+    """Switch the interface language: remembered for the person (it follows them to the next
+    sign-in, on any browser) and set in this browser's cookie for the pages that follow."""
     form = await request.form()
     csrf.check(request, form_value(form, csrf.FIELD))
     language = form_value(form, "language")
     response = secure(RedirectResponse(safe_next(form_value(form, "next")), status_code=303))
     if language in LANGUAGES:
-        response.set_cookie(
-            LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="strict", path="/"
-        )
+        authenticator = runtime_of(request).authenticator
+        await run_in_threadpool(authenticator.set_language, found.person_id, language)
+        _set_language_cookie(response, language)
     return response
