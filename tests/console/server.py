@@ -5,25 +5,21 @@ WebSockets on (the live feed), every persona given a password, and a fake clock.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from bcm.auth.passwords import CHEAP
 from bcm.bootstrap import init_database
 from bcm.domain.clock import FakeClock
 from bcm.feed.hub import HubSettings
 from bcm.services import items, people
-from bcm.web.app import create_app
 from bcm.web.runtime import Runtime
 from bcm.web.serving import close_runtime, open_runtime
+from tests.support.serving import serve_in_thread
 
 ORG_CHART = Path(__file__).resolve().parents[1] / "data" / "console" / "org-chart.yaml"
 # Quick flushes and heartbeats: a test waits for the feed, never for a timer.
@@ -74,42 +70,6 @@ class ConsoleServer:
             yield client
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@contextmanager
-def running(runtime: Runtime) -> Iterator[str]:
-    """Serve the BCM app on a free loopback port in a thread; yields the base URL."""
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(runtime),
-        log_level="warning",
-        lifespan="off",
-        access_log=False,
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        assert thread.is_alive(), "server thread ended"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 @contextmanager
 def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
     """A fresh database from the test org chart, served; every persona gets a password."""
@@ -122,7 +82,7 @@ def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
         for person in runtime.services.run(people.list_people):
             passwords[person.login] = f"pw-{person.login}-0123456789"
             runtime.authenticator.set_password(person.id, passwords[person.login])
-        with running(runtime) as base:
+        with serve_in_thread(runtime, websockets=True) as base:
             yield ConsoleServer(base, runtime, clock, passwords)
     finally:
         close_runtime(runtime)

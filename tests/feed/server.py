@@ -4,8 +4,6 @@ per-message compression), and a small synchronous feed client for tests."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from websockets.sync.client import ClientConnection, connect
 
 from bcm.auth.passwords import CHEAP
@@ -22,42 +19,11 @@ from bcm.bootstrap import init_database
 from bcm.domain.clock import FakeClock
 from bcm.feed.hub import HubSettings
 from bcm.services import people
-from bcm.web.app import create_app
-from bcm.web.runtime import Runtime
 from bcm.web.serving import close_runtime, open_runtime
+from tests.support.serving import serve_in_thread
 from tests.web.server import ORG_CHART, LiveServer
 
 FAST = HubSettings(queue_limit=1024, flush_every=0.2, poll_every=1.0, heartbeat=1.0)
-
-
-@contextmanager
-def serving(runtime: Runtime) -> Iterator[str]:
-    """Serve ``create_app(runtime)`` with WebSockets on a free loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(runtime),
-        log_level="warning",
-        lifespan="off",
-        access_log=False,
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @contextmanager
@@ -75,7 +41,7 @@ def feed_server(
         for person in runtime.services.run(people.list_people):
             passwords[person.login] = f"pw-{person.login}-0123456789"
             runtime.authenticator.set_password(person.id, passwords[person.login])
-        with serving(runtime) as base:
+        with serve_in_thread(runtime, websockets=True) as base:
             yield LiveServer(base, runtime, clock, passwords)
     finally:
         close_runtime(runtime)

@@ -3,24 +3,20 @@ fresh SQLite file, every persona given a password, a fake clock shared by servic
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from bcm.auth.passwords import CHEAP
 from bcm.bootstrap import init_database
 from bcm.domain.clock import FakeClock
 from bcm.services import people
-from bcm.web.app import create_app
 from bcm.web.runtime import Runtime
 from bcm.web.serving import close_runtime, open_runtime
+from tests.support.serving import serve_in_thread
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "web"
 ORG_CHART = (DATA / "org-chart.yaml").read_text(encoding="utf-8")
@@ -64,36 +60,6 @@ class LiveServer:
         return self.runtime.services.run(people.get_person, login).id
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@contextmanager
-def running(runtime: Runtime) -> Iterator[str]:
-    """Serve ``create_app(runtime)`` on a free loopback port; yields the base URL."""
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(runtime), log_level="warning", lifespan="off", access_log=False, ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 @contextmanager
 def live_server(
     tmp_path: Path, *, url: str | None = None, **runtime_options: object
@@ -109,7 +75,7 @@ def live_server(
         for person in runtime.services.run(people.list_people):
             passwords[person.login] = f"pw-{person.login}-0123456789"
             runtime.authenticator.set_password(person.id, passwords[person.login])
-        with running(runtime) as base:
+        with serve_in_thread(runtime) as base:
             yield LiveServer(base, runtime, clock, passwords, url)
     finally:
         close_runtime(runtime)

@@ -12,7 +12,8 @@ import pytest
 from bcm.auth.passwords import CHEAP
 from bcm.services import clearances
 from bcm.web.serving import close_runtime, open_runtime
-from tests.web.server import LiveServer, live_server, running
+from tests.support.serving import serve_in_thread
+from tests.web.server import LiveServer, live_server
 
 pytestmark = pytest.mark.postgres
 POST = {"body": "bcc-yokota", "label": "SECRET//REL TO USA, JPN", "text": "track"}
@@ -52,7 +53,7 @@ def test_idempotent_posts_and_revocation_on_postgres(pg_server: LiveServer) -> N
 def test_two_server_processes_share_sessions_and_revocation(pg_server: LiveServer) -> None:
     other = open_runtime(pg_server.database_url, clock=pg_server.clock, hash_params=CHEAP)
     try:
-        with running(other) as second_url, pg_server.login("d.ogawa") as first:
+        with serve_in_thread(other) as second_url, pg_server.login("d.ogawa") as first:
             cookie = first.cookies["bcm_session"]
             with httpx.Client(base_url=second_url, cookies={"bcm_session": cookie}) as second:
                 assert second.get("/api/v1/me").json()["login"] == "d.ogawa"
