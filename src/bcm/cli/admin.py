@@ -14,6 +14,7 @@ from bcm.cli.dataplane import (
     database_option,
     emit,
     json_option,
+    options,
     services_for,
     table,
 )
@@ -212,16 +213,11 @@ def body_show(key: str, database: str | None, as_json: bool) -> None:
     )
 
 
-def _member_options(fn: click.decorators.FC) -> click.decorators.FC:
-    for option in reversed(
-        [
-            click.option("--organization", "organizations", multiple=True),
-            click.option("--position", "positions", multiple=True),
-            click.option("--person", "persons", multiple=True),
-        ]
-    ):
-        fn = option(fn)
-    return fn
+_member_options = options(
+    click.option("--organization", "organizations", multiple=True),
+    click.option("--position", "positions", multiple=True),
+    click.option("--person", "persons", multiple=True),
+)
 
 
 @body.command("add")

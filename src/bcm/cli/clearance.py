@@ -12,6 +12,7 @@ from bcm.cli.dataplane import (
     database_option,
     emit,
     json_option,
+    options,
     services_for,
     table,
 )
@@ -34,18 +35,13 @@ def _terms(
     return Terms(level, parse_time(until, "--until"), compartments, groups, authorizations)
 
 
-def _terms_options(fn: click.decorators.FC) -> click.decorators.FC:
-    for option in reversed(
-        [
-            click.option("--level", required=True, help="e.g. SECRET"),
-            click.option("--until", required=True, help="valid until (date)"),
-            click.option("--compartment", "compartments", multiple=True),
-            click.option("--group", "groups", multiple=True),
-            click.option("--authorization", "authorizations", multiple=True),
-        ]
-    ):
-        fn = option(fn)
-    return fn
+_terms_options = options(
+    click.option("--level", required=True, help="e.g. SECRET"),
+    click.option("--until", required=True, help="valid until (date)"),
+    click.option("--compartment", "compartments", multiple=True),
+    click.option("--group", "groups", multiple=True),
+    click.option("--authorization", "authorizations", multiple=True),
+)
 
 
 @clearance.command("list")

@@ -41,6 +41,17 @@ def as_option(fn: F) -> F:
     return click.option("--as", "login", required=True, metavar="LOGIN", help="act as LOGIN")(fn)
 
 
+def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Several Click options as one decorator, listed in the order ``--help`` shows them."""
+
+    def apply(fn: F) -> F:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return apply
+
+
 @contextmanager
 def services_for(database: str | None) -> Iterator[Services]:
     """Open services for one command and close them after."""
