@@ -123,66 +123,55 @@ class _Verifier:
         self.checkpoints = 0
         self.last_checkpoint = 0
         self.witness = witness
+        self.witness_seq = witness.seq if witness is not None else 0
         self.items: dict[str, _Posted] = {}
 
     def feed(self, rows: Iterable[Row]) -> None:
-        """Rules 1–8 over ``rows`` (one loop, locals only: this runs for every record)."""
-        sha256, loads, fields, items = hashlib.sha256, orjson.loads, _FIELDS, self.items
-        witness_seq = self.witness.seq if self.witness is not None else 0
-        for row in rows:
-            seq = row[0]
-            if seq != self.expected:
-                reason = f"record missing (the next stored record is {seq})"
-                raise ChainBroken(self.expected, reason)
-            canonical = row[11]
-            if type(canonical) is not bytes:
-                canonical = bytes(canonical)  # memoryview (drivers differ)
-            digest = sha256(canonical).hexdigest()
-            if digest != row[10]:
-                raise ChainBroken(seq, "the hash column is not the SHA-256 of the canonical bytes")
-            try:
-                doc = loads(canonical)
-            except orjson.JSONDecodeError as error:  # invalid UTF-8 included
-                raise ChainBroken(seq, "the canonical bytes are not JSON") from error
-            if type(doc) is not dict or doc.get("v") != FORMAT_VERSION or "prev" not in doc:
-                raise ChainBroken(seq, "the canonical bytes are not an audit record")
-            if doc.get("seq") != seq:
-                raise ChainBroken(seq, f"the canonical bytes are those of seq {doc.get('seq')}")
-            try:
-                derived = fields(doc)
-            except KeyError as missing:
-                raise ChainBroken(seq, f"the canonical bytes lack {missing}") from None
-            if row[1:10] != derived:
-                _column_disagrees(seq, row, derived)
-            if derived[8] != self.prev:
-                raise ChainBroken(seq, f"does not follow record {seq - 1} (its prev hash differs)")
-            action = derived[4]
-            if action in _ITEM_ACTIONS:
-                if derived[7] is not False:
-                    self._item(seq, doc, items)
-            elif action in _SIGNED_ACTIONS:
-                self._signed(seq, doc)
-            if seq == witness_seq and self.witness is not None and digest != self.witness.hash:
-                raise ChainBroken(seq, "differs from the checkpoint this node signed (witness)")
-            self.prev = digest
-            self.expected = seq + 1
+        """Rules 1–8 over ``rows``: one loop over locals, as it runs for every record."""
+        expected, prev = self.expected, self.prev
+        try:
+            for row in rows:
+                seq = row[0]
+                if seq != expected:
+                    reason = f"record missing (the next stored record is {seq})"
+                    raise ChainBroken(expected, reason)
+                digest, doc, derived = _decoded(seq, row)
+                if derived[8] != prev:
+                    reason = f"does not follow record {seq - 1} (its prev hash differs)"
+                    raise ChainBroken(seq, reason)
+                action = derived[4]
+                if action in _ITEM_ACTIONS:
+                    if derived[7] is not False:
+                        self._item(seq, doc, derived)
+                elif action in _SIGNED_ACTIONS:
+                    self.prev = prev
+                    self._signed(seq, doc)
+                if seq == self.witness_seq:
+                    self._witnessed(seq, digest)
+                prev = digest
+                expected = seq + 1
+        finally:
+            self.expected, self.prev = expected, prev
 
-    @staticmethod
-    def _item(seq: int, doc: dict[str, Any], items: dict[str, _Posted]) -> None:
+    def _item(self, seq: int, doc: dict[str, Any], derived: tuple[Any, ...]) -> None:
         detail = doc.get("detail") or {}
-        if doc["action"] == "item.post":
-            items[doc["target"]] = _Posted(
+        target = derived[5]
+        if derived[4] == "item.post":
+            self.items[target] = _Posted(
                 seq,
                 detail.get("seq"),
                 detail.get("body"),
-                doc["actor"],
+                derived[3],  # actor
                 detail.get("mode"),
-                doc["label"],
+                derived[6],  # label
                 detail.get("content"),
             )
-        elif doc["target"] in items:  # item.relabel: the item's label from now on
-            posted = items[doc["target"]]
-            items[doc["target"]] = posted._replace(label=doc["label"], seq=seq)
+        elif target in self.items:  # item.relabel: the item's label from now on
+            self.items[target] = self.items[target]._replace(label=derived[6], seq=seq)
+
+    def _witnessed(self, seq: int, digest: str) -> None:
+        if self.witness is not None and digest != self.witness.hash:
+            raise ChainBroken(seq, "differs from the checkpoint this node signed (witness)")
 
     def check_items(self, rows: Iterable[Row]) -> None:
         """Rule 9: the items table against what the chain recorded."""
@@ -251,6 +240,33 @@ class _Verifier:
         seq, current, _ = self.keys[-1]
         if current != anchor:
             raise ChainBroken(seq, f"the chain's current key {current} is not the key file's")
+
+
+def _decoded(seq: int, row: Row) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
+    """Rules 2 and 3 for one row: its hash, its decoded canonical bytes and the fields its
+    columns are derived from (in _DERIVED order)."""
+    canonical = row[11]
+    if type(canonical) is not bytes:
+        canonical = bytes(canonical)  # memoryview (drivers differ)
+    digest = hashlib.sha256(canonical).hexdigest()
+    if digest != row[10]:
+        raise ChainBroken(seq, "the hash column is not the SHA-256 of the canonical bytes")
+    try:
+        # orjson: about eight times faster than json here, and decoding dominates verification
+        doc = orjson.loads(canonical)
+    except orjson.JSONDecodeError as error:  # invalid UTF-8 included
+        raise ChainBroken(seq, "the canonical bytes are not JSON") from error
+    if type(doc) is not dict or doc.get("v") != FORMAT_VERSION or "prev" not in doc:
+        raise ChainBroken(seq, "the canonical bytes are not an audit record")
+    if doc.get("seq") != seq:
+        raise ChainBroken(seq, f"the canonical bytes are those of seq {doc.get('seq')}")
+    try:
+        derived = _FIELDS(doc)
+    except KeyError as missing:
+        raise ChainBroken(seq, f"the canonical bytes lack {missing}") from None
+    if row[1:10] != derived:
+        _column_disagrees(seq, row, derived)
+    return digest, doc, derived
 
 
 def _column_disagrees(seq: int, row: Row, derived: tuple[Any, ...]) -> None:
