@@ -19,7 +19,7 @@ from bcm.auth.passwords import CHEAP, Passwords
 from bcm.auth.policy import LockoutPolicy, SessionPolicy
 from bcm.auth.ratelimit import FailureRateLimit
 from bcm.auth.store import AuthStore
-from bcm.auth.tokens import Scope
+from bcm.auth.tokens import Scope, digest
 from bcm.domain.clock import FakeClock
 from bcm.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from bcm.web.serving import open_auth_engine
@@ -66,7 +66,7 @@ def auth(engine_url: str, clock: FakeClock, directory: FakeDirectory) -> Iterato
         who = directory.add(login, operator=login == "smith")
         authenticator.set_password(who.person_id, PASSWORD)
     yield authenticator
-    store.engine.dispose()
+    store.close()
 
 
 def test_login_opens_a_session_that_authenticates(auth: Authenticator) -> None:
@@ -250,3 +250,31 @@ def test_a_person_without_standing_cannot_log_in(
     with pytest.raises(Unauthenticated, match=r"^login failed$"):
         auth.login("ito", PASSWORD)
     assert directory.entries[-1].detail["reason"] == "no current clearance"
+
+
+def test_per_request_reads_agree_with_the_full_rows(
+    auth: Authenticator, clock: FakeClock, engine_url: str
+) -> None:
+    """On a SQLite file the per-request reads bypass SQLAlchemy; what they return must be
+    what the SQLAlchemy reads of the same rows return, revocation and ending included."""
+    store = auth.store
+    assert (store._reads is not None) == engine_url.startswith("sqlite")
+    secret, principal = auth.login("ito", PASSWORD)
+    new = auth.create_token(principal, name="sensor", scopes=frozenset({Scope.ITEMS_READ}))
+    auth.authenticate_token(new.secret)  # records the use: last_used_at is set
+    token_hash, session_hash = digest(new.secret), digest(secret)
+    assert store.token_if_enabled(token_hash) == store.token_by_hash(token_hash)
+    assert store.session_if_enabled(session_hash) == store.session(session_hash)
+    found = store.token_if_enabled(token_hash)
+    assert found is not None
+    assert found.last_used_at is not None
+    assert found.created_at.tzinfo is not None
+    assert found.last_used_at.tzinfo is not None
+    auth.revoke_token(principal, new.token.id)
+    auth.logout(principal, secret)
+    revoked, ended = store.token_if_enabled(token_hash), store.session_if_enabled(session_hash)
+    assert revoked is not None
+    assert revoked.revoked_at == store.token_by_hash(token_hash).revoked_at
+    assert ended is not None
+    assert ended.ended_at is not None
+    assert store.token_if_enabled(digest("bcm_unknown")) is None

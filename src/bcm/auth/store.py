@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, insert, select, update
 
 from bcm.auth import tables as t
+from bcm.auth.localreads import LocalReads, local_file, parse_time
 from bcm.auth.policy import FailureState
 from bcm.auth.tokens import Scope
 
@@ -104,6 +105,42 @@ _SESSION_IF_ENABLED = (
 )
 
 
+_TOKEN_COLUMNS = [c.name for c in t.tokens.columns]
+_SESSION_COLUMNS = [c.name for c in t.sessions.columns]
+
+
+def _token_of_tuple(raw: tuple[Any, ...]) -> TokenRow:
+    """A token row read by :class:`LocalReads` (plain SQLite values, in table order)."""
+    row = dict(zip(_TOKEN_COLUMNS, raw, strict=True))
+    return TokenRow(
+        row["id"],
+        row["person_id"],
+        row["name"],
+        frozenset(Scope(name) for name in row["scopes"].split()),
+        _aware(row["created_at"]),
+        _aware(row["expires_at"]),
+        parse_time(row["revoked_at"]),
+        parse_time(row["last_used_at"]),
+    )
+
+
+def _session_of_tuple(raw: tuple[Any, ...]) -> SessionRow:
+    """A session row read by :class:`LocalReads`."""
+    row = dict(zip(_SESSION_COLUMNS, raw, strict=True))
+    return SessionRow(
+        row["person_id"],
+        _aware(row["created_at"]),
+        _aware(row["last_seen_at"]),
+        parse_time(row["ended_at"]),
+    )
+
+
+def _aware(value: str) -> datetime:
+    parsed = parse_time(value)
+    assert parsed is not None  # a NOT NULL column
+    return parsed
+
+
 class AuthStore:
     """The auth tables on one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
@@ -111,6 +148,16 @@ class AuthStore:
         self.engine = engine
         # A local file (or memory) database: reads take microseconds, no network round trip.
         self.local = engine.dialect.name == "sqlite"
+        path = local_file(engine)
+        self._reads = None if path is None else LocalReads(path)
+        self._token_sql = LocalReads.compile(_TOKEN_IF_ENABLED)
+        self._session_sql = LocalReads.compile(_SESSION_IF_ENABLED)
+
+    def close(self) -> None:
+        """Release every connection."""
+        if self._reads is not None:
+            self._reads.close()
+        self.engine.dispose()
 
     def create_tables(self) -> None:
         """Create the tables where migrations do not run (throwaway test databases)."""
@@ -240,12 +287,18 @@ class AuthStore:
     def token_if_enabled(self, token_hash: str) -> TokenRow | None:
         """The token with this digest if its account exists and is not disabled: one query,
         on every API request."""
+        if self._reads is not None:
+            raw = self._reads.first(self._token_sql, (token_hash,))
+            return None if raw is None else _token_of_tuple(raw)
         with self.engine.connect() as conn:
             row = conn.execute(_TOKEN_IF_ENABLED, {"digest": token_hash}).first()
         return _token(row) if row else None
 
     def session_if_enabled(self, id_hash: str) -> SessionRow | None:
         """The session with this digest if its account exists and is not disabled."""
+        if self._reads is not None:
+            raw = self._reads.first(self._session_sql, (id_hash,))
+            return None if raw is None else _session_of_tuple(raw)
         with self.engine.connect() as conn:
             row = conn.execute(_SESSION_IF_ENABLED, {"digest": id_hash}).first()
         if row is None:

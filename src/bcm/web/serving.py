@@ -90,7 +90,7 @@ def close_runtime(runtime: Runtime) -> None:
     if runtime.feed is not None:
         runtime.feed.close_after_loop()
     runtime.services.close()
-    runtime.authenticator.store.engine.dispose()
+    runtime.authenticator.store.close()
 
 
 def register_store_gauges(runtime: Runtime) -> None:
