@@ -157,13 +157,21 @@ def _paragraph_number(line: str, last: int | None) -> tuple[int, str] | None:
     return number, match[2]
 
 
-def split_body(lines: list[str], *, stripped: bool = False) -> Body:
+def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = None) -> Body:
     """Paragraphs, headings, footer and signature of the body lines (``stripped``: the lines
-    carry no trailing whitespace already, as the parser's do)."""
+    carry no trailing whitespace already, as the parser's do; ``kinds``: what ``_kinds``
+    would give for them, when the caller found it already)."""
     body = Body()
     lines = list(lines) if stripped else [line.rstrip() for line in lines]
+    last_line = lines[-1] if lines else None
     _take_signature(lines, body)
-    kinds = _take_footer(lines, _kinds(lines), body)
+    if kinds is None:
+        kinds = _kinds(lines)
+    else:
+        kinds = kinds[: len(lines)]
+        if lines and lines[-1] is not last_line:  # the signature was cut off the last line
+            kinds = kinds[:-1] + _kinds(lines[-1:])
+    kinds = _take_footer(lines, kinds, body)
     headings = _heading_lines(lines, kinds)
     reader = _Reader(body)
     position, last = 0, None

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate
-from operator import add
 
 from bcm.cables import lines as L
 from bcm.cables.body import split_body
@@ -21,6 +18,7 @@ from bcm.cables.fields import parse_classified_by, parse_eo_line, parse_referenc
 from bcm.cables.header import DATE_LINE, FL1, FL2, FL3, FL5, FM, HeaderReader
 from bcm.cables.marks import portion_of
 from bcm.cables.model import Header, Telegram
+from bcm.cables.textscan import BodyScan, JoinedLines
 from bcm.errors import InvalidInput
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -97,12 +95,10 @@ _STRUCTURE_HINT = re.compile(
 _FORMAT_LINES = (FL1, FL2, FL3, FL5, FM, DATE_LINE)
 
 
-def _structure_start(lines: list[str]) -> int:
+def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     """Index of the first header or classification line; everything before is preamble."""
-    text = "\n" + "\n".join(lines)
-    ends = list(map(add, accumulate(map(len, lines)), range(len(lines))))
-    for hint in _STRUCTURE_HINT.finditer(text):
-        index = bisect_left(ends, hint.start())
+    for hint in _STRUCTURE_HINT.finditer(joined.text):
+        index = joined.line_at(hint.start())
         line = lines[index].strip()
         if any(pattern.match(line) for pattern in _FORMAT_LINES):
             return index
@@ -113,8 +109,11 @@ def _structure_start(lines: list[str]) -> int:
 
 
 class _Parser:
-    def __init__(self, year: int | None) -> None:
+    def __init__(self, year: int | None, joined: JoinedLines) -> None:
         self.year = year
+        self.joined = joined
+        self.scan: BodyScan | None = None
+        self.body_kinds = ""
         self.warnings: list[str] = []
         self.header = HeaderReader(warnings=self.warnings)
         self.fields = _Fields()
@@ -125,7 +124,7 @@ class _Parser:
         self.index = 0
 
     def run(self, lines: list[str]) -> None:
-        start = _structure_start(lines)
+        start = _structure_start(lines, self.joined)
         self.preamble = lines[:start]
         zone, index = "head", start
         self.lines = lines
@@ -311,20 +310,18 @@ class _Parser:
         duplicated caption block starts before the first paragraph, else None.
 
         Page continuation lines, paper page headers, the classification repeated and lone
-        level lines are dropped. Candidates are found with one regex scan of the text.
+        level lines are dropped. Candidates come from one set of scans of the text.
         """
-        rest = lines[index:]
-        text = "\n" + "\n".join(rest)  # match.start() is then the offset of the line's start
-        ends = list(map(add, accumulate(map(len, rest)), range(len(rest))))
-        first = L.PARAGRAPH_LINE.search(text)
-        first_paragraph = bisect_left(ends, first.start()) if first else len(rest)
+        scan = self.scan
+        if scan is None:
+            scan = BodyScan.of(self.joined, index)
+        else:  # a second look, past a duplicated caption block: the scan holds already
+            scan = scan.from_line(self.joined, index)
+        self.scan = scan
+        first_paragraph = scan.paragraphs[0] if scan.paragraphs else len(lines)
         drop: set[int] = set()
-        candidates = sorted(
-            {bisect_left(ends, m.start()) for m in L.BODY_SPECIAL_LINE.finditer(text)}
-            | {bisect_left(ends, m.start() - 1) for m in L.PAGE_OF_LINE.finditer(text)}
-        )
-        for at in candidates:
-            line = rest[at].strip()
+        for at in scan.specials:
+            line = lines[at].strip()
             if L.is_noise(line) or L.LONE_LEVEL.match(line):
                 drop.add(at)
                 continue
@@ -332,19 +329,32 @@ class _Parser:
             if classification is None or classification.number is None:
                 continue
             if at < first_paragraph and self.fields.line is not None:
-                self._classification_again(classification, index + at + 1)
+                self._classification_again(classification, at + 1)
                 self.body.clear()  # headings above a duplicated block belong to its copy
-                return index + at + 1
-            self.warnings.append(f"line {index + at + 1}: repeated classification line dropped")
+                return at + 1
+            self.warnings.append(f"line {at + 1}: repeated classification line dropped")
             drop.add(at)
-        if drop:
-            rest = [line for i, line in enumerate(rest) if i not in drop]
-        self.body.extend(rest)
+        self._take_body(lines, index, scan, drop)
         return None
+
+    def _take_body(self, lines: list[str], index: int, scan: BodyScan, drop: set[int]) -> None:
+        """The body lines, and their kinds for ``split_body`` from the scan (B blank, P
+        paragraph start candidate, R rule, T text)."""
+        kinds = ["T" if line else "B" for line in lines[index:]]
+        for found, kind in ((scan.paragraphs, "P"), (scan.rules, "R")):
+            for at in found:
+                kinds[at - index] = kind
+        if drop:
+            kept = [at for at in range(index, len(lines)) if at not in drop]
+            self.body.extend(lines[at] for at in kept)
+            self.body_kinds = "".join(kinds[at - index] for at in kept)
+        else:
+            self.body.extend(lines[index:])
+            self.body_kinds = "".join(kinds)
 
     def build(self) -> Telegram:
         fields = self.fields if self.first_block is None else self.first_block.merge(self.fields)
-        body = split_body(self.body, stripped=True)
+        body = split_body(self.body, stripped=True, kinds=self.body_kinds)
         self.warnings.extend(body.warnings)
         line = fields.line
         when = self.header.when
@@ -431,7 +441,7 @@ def parse(text: str, *, year: int | None = None) -> Telegram:
     if "\x00" in text:
         raise InvalidInput("telegram", "text, not binary data")
     lines, warnings = _clean(text)
-    parser = _Parser(year)
+    parser = _Parser(year, JoinedLines.of(lines))
     parser.warnings.extend(warnings)
     parser.run(lines)
     return parser.build()

@@ -1,0 +1,63 @@
+"""The whole-text scans give what a scan per line (or per later start) would give."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bcm.cables import lines as L
+from bcm.cables.body import _kinds, split_body
+from bcm.cables.textscan import BodyScan, JoinedLines
+
+# Lines of each kind the scans look for, and the "PAGE" line whose match takes the newline.
+LINES = [
+    "",
+    "PAGE",
+    "PAGE 02 TOKYO 00445 262240Z",
+    "TOKYO 00000445  002 OF 004",
+    "1. (S//NF) Text.",
+    "  12 . (C) Text",
+    "1.5 million",
+    "-------",
+    "--- ---",
+    "S E C R E T TOKYO 000445",
+    "SECRET",
+    "CONFIDENTIAL SECTION 01 OF 02 STATE 023763",
+    "SECCRET TOKYO 445",
+    "Officials discussed the launch.",
+    "ZUMWALT",
+    "We wish them luck. BROWNFIELD",
+    "2. (U) Done. SMITH",
+]
+texts = st.lists(st.sampled_from(LINES), min_size=1, max_size=14)
+
+
+@given(texts, st.data())
+def test_scan_from_a_later_line_is_a_fresh_scan(lines: list[str], data: st.DataObject) -> None:
+    joined = JoinedLines.of(lines)
+    first = data.draw(st.integers(0, len(lines) - 1))
+    later = data.draw(st.integers(first, len(lines) - 1))
+    assert BodyScan.of(joined, first).from_line(joined, later) == BodyScan.of(joined, later)
+
+
+@given(texts)
+def test_scan_finds_the_lines_of_each_kind(lines: list[str]) -> None:
+    scan = BodyScan.of(JoinedLines.of(lines), 0)
+    kinds = _kinds(lines)
+    assert scan.paragraphs == [i for i, kind in enumerate(kinds) if kind == "P"]
+    assert scan.rules == [i for i, kind in enumerate(kinds) if kind == "R"]
+    noise = {i for i, line in enumerate(lines) if L.is_noise(line) or L.LONE_LEVEL.match(line)}
+    hidden = {i + 1 for i, line in enumerate(lines) if line == "PAGE"}  # see the last test
+    assert noise - hidden <= set(scan.specials)
+
+
+@given(texts)
+def test_split_body_with_kinds_given_is_split_body(lines: list[str]) -> None:
+    assert split_body(lines, kinds=_kinds(lines)) == split_body(lines)
+
+
+def test_a_page_line_hides_the_next_line_from_the_special_scan() -> None:
+    lines = ["PAGE", "SECRET", "SECRET"]
+    scan = BodyScan.of(JoinedLines.of(lines), 0)
+    assert scan.specials == [0, 2]
+    assert BodyScan.of(JoinedLines.of(lines), 1).specials == [1, 2]
