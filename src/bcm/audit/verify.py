@@ -26,12 +26,14 @@ The first failure ends verification; it names the sequence number where the chai
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import operator
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
@@ -67,16 +69,11 @@ _ITEM_ACTIONS = frozenset({"item.post", "item.relabel"})
 _SIGNED_ACTIONS = frozenset({KEY_ACTION, CHECKPOINT_ACTION})
 
 
-class _Posted(NamedTuple):
-    """What the chain says about one item: the record that says it last, then the fields."""
-
-    seq: int
-    item_seq: int | None
-    body: str | None
-    author: str | None
-    mode: str | None
-    label: str | None
-    content: str | None
+# What the chain says about one item: the seq of the record that says it last, then the item's
+# (seq, body, author, mode, label, content digest), in the order check_items compares them.
+# Plain tuples: one is built for every item.post record.
+_Posted = tuple[int, tuple[Any, ...]]
+_LABEL = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,17 +154,15 @@ class _Verifier:
         detail = doc.get("detail") or {}
         target = derived[5]
         if derived[4] == "item.post":
-            self.items[target] = _Posted(
+            actor, label = derived[3], derived[6]
+            get = detail.get
+            self.items[target] = (
                 seq,
-                detail.get("seq"),
-                detail.get("body"),
-                derived[3],  # actor
-                detail.get("mode"),
-                derived[6],  # label
-                detail.get("content"),
+                (get("seq"), get("body"), actor, get("mode"), label, get("content")),
             )
         elif target in self.items:  # item.relabel: the item's label from now on
-            self.items[target] = self.items[target]._replace(label=derived[6], seq=seq)
+            fields = self.items[target][1]
+            self.items[target] = (seq, (*fields[:_LABEL], derived[6], *fields[_LABEL + 1 :]))
 
     def _witnessed(self, seq: int, digest: str) -> None:
         if self.witness is not None and digest != self.witness.hash:
@@ -181,11 +176,11 @@ class _Verifier:
             if posted is None:
                 raise ChainBroken(self.expected, f"item {ident} has no item.post record")
             stored = (item_seq, body, author, mode, label, _content(text, paragraphs))
-            if stored != posted[1:]:
-                raise ChainBroken(posted.seq, f"item {ident} differs from what was recorded")
+            if stored != posted[1]:
+                raise ChainBroken(posted[0], f"item {ident} differs from what was recorded")
         if unseen:
-            posted = min(unseen.values())
-            raise ChainBroken(posted.seq, "a recorded item is missing from the items table")
+            first = min(seq for seq, _ in unseen.values())
+            raise ChainBroken(first, "a recorded item is missing from the items table")
 
     def _signed(self, seq: int, doc: dict[str, Any]) -> None:
         detail = doc.get("detail")
@@ -283,6 +278,21 @@ def _content(text: str, paragraphs: str | None) -> str:
     return hashlib.sha256(b"%d:%b" % (len(encoded), encoded)).hexdigest()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the duration: verification creates no cycles,
+    but its item map grows by one tuple per item, which sets the collector off again and
+    again to walk it (a tenth of the time over 100,000 records). Refcounting still frees
+    everything; the collector comes back on as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def verify_rows(
     rows: Iterable[Row],
     *,
@@ -297,10 +307,11 @@ def verify_rows(
     verifier = _Verifier(witness if witness is not None and witness.node == node else None)
     problem = None
     try:
-        verifier.feed(rows)
-        verifier.finish(anchor)
-        if items is not None:
-            verifier.check_items(items())
+        with _collector_paused():
+            verifier.feed(rows)
+            verifier.finish(anchor)
+            if items is not None:
+                verifier.check_items(items())
     except ChainBroken as broken:
         problem = broken.problem
     return Report(
