@@ -16,15 +16,18 @@ from bcm.web.runtime import Runtime
 
 
 @contextmanager
-def serve_in_thread(runtime: Runtime, *, websockets: bool = False) -> Iterator[str]:
+def serve_in_thread(
+    runtime: Runtime, *, websockets: bool = False, hot_paths: bool = True
+) -> Iterator[str]:
     """Serve ``create_app(runtime)`` until the block ends; yields the base URL. WebSockets use
-    the same implementation as ``bcm serve`` (sans-I/O, no per-message compression)."""
+    the same implementation as ``bcm serve`` (sans-I/O, no per-message compression);
+    ``hot_paths=False`` leaves every request to the FastAPI routes."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        create_app(runtime),
+        create_app(runtime, hot_paths=hot_paths),
         log_level="warning",
         lifespan="off",
         access_log=False,

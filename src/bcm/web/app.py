@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from bcm import __version__
 from bcm.web import console, feed
 from bcm.web.errors import install_error_handlers
+from bcm.web.hotpaths import HotPaths
 from bcm.web.middleware import ObservedApp
 from bcm.web.routes import auth, bodies, items, ops, people
 from bcm.web.runtime import Runtime
@@ -19,8 +20,10 @@ PUBLIC_OPERATIONS = frozenset({("POST", "/api/v1/login"), ("GET", "/health")})
 MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
-def create_app(runtime: Runtime | None) -> FastAPI:
-    """The BCM HTTP application over ``runtime`` (None: only to render the OpenAPI document)."""
+def create_app(runtime: Runtime | None, *, hot_paths: bool = True) -> FastAPI:
+    """The BCM HTTP application over ``runtime`` (None: only to render the OpenAPI document).
+
+    ``hot_paths=False`` leaves every request to the FastAPI routes (tests compare the two)."""
     app = FastAPI(
         title="BCM",
         version=__version__,
@@ -35,6 +38,10 @@ def create_app(runtime: Runtime | None) -> FastAPI:
     console.install(app)  # the web console: HTML pages and their assets (no API operations)
     install_error_handlers(app)
     if runtime is not None:
+        if hot_paths:  # inside ObservedApp: timed, counted, logged and headed like the rest
+            app.add_middleware(
+                HotPaths, runtime=runtime, routes=items.HOT_ROUTES, api=items.router.routes
+            )
         app.add_middleware(
             ObservedApp, metrics=runtime.metrics, tls=runtime.tls, max_body=MAX_BODY_BYTES
         )

@@ -129,7 +129,21 @@ async def call_service(
     """Run service ``op`` as the caller, standing checked in the same unit of work (by
     ``guarded``, or by ``op`` itself when ``checks_standing``); a person who lost standing
     has every session and token ended and gets 401."""
-    runtime = runtime_of(request)
+    return await run_as(
+        runtime_of(request), found, op, *args, checks_standing=checks_standing, **kwargs
+    )
+
+
+async def run_as(
+    runtime: Runtime,
+    found: Credential,
+    op: Callable[..., T],
+    /,
+    *args: Any,
+    checks_standing: bool = False,
+    **kwargs: Any,
+) -> T:
+    """``call_service`` given the runtime rather than the request (see there)."""
     run = op if checks_standing else guarded(op)
     future = runtime.services.submit(run, *args, actor=found.person_id, **kwargs)
     try:
