@@ -92,24 +92,22 @@ def _kinds(lines: list[str]) -> str:
     return "".join(kinds)
 
 
-_RUN = re.compile(r"[PTR][TR]*")
+# A run of lines is a paragraph start (P) and the text after it, or text without one; runs
+# without a paragraph start are preceded by a blank line (or nothing), never by a P run.
+_PLAIN_RUN = re.compile(r"(?<![PTR])[TR]+")
+_RULES_RUN_NEXT = re.compile(r"B*R+(?![TR])")  # the next run is rules only
 _PARAGRAPH_KIND = re.compile("P")
 
 
 def _heading_lines(lines: list[str], kinds: str) -> set[int]:
     """Indexes of heading lines: short runs framed or underlined by rules (``-----``)."""
     headings: set[int] = set()
-    runs = [(m.start(), m.end()) for m in _RUN.finditer(kinds)]
-    for position, (start, end) in enumerate(runs):
-        run = kinds[start:end]
-        if "P" in run:
-            continue
-        rules = run.count("R")
-        following = (
-            kinds[runs[position + 1][0] : runs[position + 1][1]] if position + 1 < len(runs) else ""
-        )
-        followed_by_rule = bool(following) and following.count("R") == len(following)
-        if (rules or followed_by_rule) and len(run) - rules <= 4:
+    if "R" not in kinds:
+        return headings
+    for run in _PLAIN_RUN.finditer(kinds):
+        start, end = run.span()
+        rules = run[0].count("R")
+        if end - start - rules <= 4 and (rules or _RULES_RUN_NEXT.match(kinds, end)):
             headings.update(range(start, end))
     return headings
 
@@ -122,17 +120,14 @@ class _Open:
     text: list[str] = field(default_factory=list)
 
     def close(self) -> Paragraph:
-        while self.text and not self.text[-1]:
-            self.text.pop()
-        while self.text and not self.text[0]:
-            self.text.pop(0)
-        joined = "\n".join(self.text)
+        # Lines hold no newline: stripping newlines drops the blank lines at either end.
+        joined = "\n".join(self.text).strip("\n")
         return Paragraph(self.number, self.portion, joined, self.heading)
 
 
 def _mark(rest: str, number: int | None, body: Body) -> tuple[str | None, str]:
     """Split a leading portion mark off a paragraph's first line."""
-    if entire := L.ENTIRE_TEXT.match(rest):
+    if rest[:1] != "(" and (entire := L.ENTIRE_TEXT.match(rest)):
         portion = portion_of(f"({entire[1].upper()} - ENTIRE TEXT)")
         if portion is not None:
             return portion, rest

@@ -43,7 +43,15 @@ class HeaderReader:
     """Accumulates header lines; ``feed`` returns False for a line that is not header."""
 
     warnings: list[str] = field(default_factory=list)
-    header: Header = field(default_factory=Header)
+    # The Header's fields, built once at the end (a frozen Header per line read is costly).
+    transmission_id: str | None = None
+    prosign: str | None = None
+    routing_indicators: tuple[str, ...] = ()
+    station: str | None = None
+    station_serial: str | None = None
+    section: str | None = None
+    filed: str | None = None
+    security_warning: str | None = None
     seen_format_line: bool = False
     precedence: str | None = None
     info_precedence: str | None = None
@@ -54,6 +62,31 @@ class HeaderReader:
     _list: str | None = None  # "TO", "INFO" or "XMT" while reading addressees
     _last_target: list[Addressee] | None = None
     _last_fl: str = ""
+
+    def header(self) -> Header | None:
+        """The format lines FL1-FL4 read, None when there were none (every value read is a
+        non-empty string)."""
+        found = (
+            self.transmission_id,
+            self.prosign,
+            self.station,
+            self.station_serial,
+            self.section,
+            self.filed,
+            self.security_warning,
+        )
+        if not self.routing_indicators and all(value is None for value in found):
+            return None
+        return Header(
+            transmission_id=self.transmission_id,
+            prosign=self.prosign,
+            routing_indicators=self.routing_indicators,
+            station=self.station,
+            station_serial=self.station_serial,
+            section=self.section,
+            filed=self.filed,
+            security_warning=self.security_warning,
+        )
 
     @property
     def started(self) -> bool:
@@ -99,19 +132,17 @@ class HeaderReader:
     def _fl1(self, line: str, _number: int) -> bool:
         if not FL1.match(line):
             return False
-        self.header = replace(self.header, transmission_id=line)
+        self.transmission_id = line
         self._last_fl = "FL1"
         return True
 
     def _fl2(self, line: str, _number: int) -> bool:
         if match := FL2.match(line):
-            ris = tuple(match[2].split())
-            self.header = replace(self.header, prosign=match[1], routing_indicators=ris)
+            self.prosign, self.routing_indicators = match[1], tuple(match[2].split())
             self._last_fl = "FL2"
             return True
         if self._last_fl == "FL2" and FL2_MORE.match(line):
-            more = self.header.routing_indicators + tuple(line.split())
-            self.header = replace(self.header, routing_indicators=more)
+            self.routing_indicators += tuple(line.split())
             return True
         return False
 
@@ -119,19 +150,16 @@ class HeaderReader:
         match = FL3.match(line)
         if match is None:
             return False
-        station, serial, section, filed, rest = match.groups()
+        self.station, self.station_serial, self.section, self.filed, rest = match.groups()
         if rest:
             self.warnings.append(f"line {number}: FL3 trailing text ignored: {rest!r}")
-        self.header = replace(
-            self.header, station=station, station_serial=serial, section=section, filed=filed
-        )
         self._last_fl = "FL3"
         return True
 
     def _fl4(self, line: str, _number: int) -> bool:
         if not FL4.match(line):
             return False
-        self.header = replace(self.header, security_warning=line)
+        self.security_warning = line
         self._last_fl = "FL4"
         return True
 

@@ -169,6 +169,32 @@ DECLASSIFY_ON = re.compile(r"^Declassify\s+On\s*:\s*(?P<value>.*)$", re.IGNORECA
 REASON = re.compile(r"^Reasons?\s*:\s*(?P<value>1\s?\.\s?[245].*)$", re.IGNORECASE)
 # Every field label above starts with one of these: one cheap test before the regexes.
 LABEL_HINT = re.compile(r"\s*(?:E|T|SUBJ|UBJ|REF|AGS|\d|\(|CLASS|DECLASSIFY|REASON)", re.IGNORECASE)
+
+
+def _labels(*named: tuple[str, re.Pattern[str]]) -> re.Pattern[str]:
+    """One regex trying each label pattern in turn; the match's ``lastgroup`` names the one
+    that matched and ``NAME_value`` holds its value (each pattern is anchored at the start)."""
+    alternatives = (
+        f"(?P<{name}>{pattern.pattern.replace('(?P<value>', f'(?P<{name}_value>')})"
+        for name, pattern in named
+    )
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+# The labels of ``_label_part`` in its order, and those of a line that starts the fields zone.
+LABEL = _labels(
+    ("EO", EO),
+    ("DECLASSIFY", DECLASSIFY_ON),
+    ("REASON", REASON),
+    ("TAGS", TAGS),
+    ("SUBJECT", SUBJECT),
+    ("REF", REF),
+    ("CLASSIFIED", CLASSIFIED_BY),
+)
+FIELD_LABEL = _labels(
+    ("EO", EO), ("TAGS", TAGS), ("SUBJECT", SUBJECT), ("REF", REF), ("CLASSIFIED", CLASSIFIED_BY)
+)
+
 REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
 _INLINE_WORDS = ("tags", "subject", "ref", "classified by", "e.o", "e. o", "sensitive but")
 

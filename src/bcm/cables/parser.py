@@ -17,7 +17,7 @@ from bcm.cables.body import split_body
 from bcm.cables.fields import parse_classified_by, parse_eo_line, parse_references, parse_tags
 from bcm.cables.header import DATE_LINE, FL1, FL2, FL3, FL5, FM, HeaderReader
 from bcm.cables.marks import portion_of
-from bcm.cables.model import Header, Telegram
+from bcm.cables.model import Telegram
 from bcm.cables.textscan import BodyScan, JoinedLines
 from bcm.errors import InvalidInput
 
@@ -108,6 +108,10 @@ def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     return 0
 
 
+# The list of ``_Fields`` that holds each open field's lines.
+_FIELD_LISTS = {"TAGS": "tags", "SUBJECT": "subject", "REF": "refs", "CLASSIFIED": "classified"}
+
+
 class _Parser:
     def __init__(self, year: int | None, joined: JoinedLines) -> None:
         self.year = year
@@ -175,15 +179,7 @@ class _Parser:
 
     @staticmethod
     def _is_label(line: str) -> bool:
-        if not L.LABEL_HINT.match(line):
-            return False
-        return bool(
-            L.EO.match(line)
-            or L.TAGS.match(line)
-            or L.SUBJECT.match(line)
-            or L.REF.match(line)
-            or L.CLASSIFIED_BY.match(line)
-        )
+        return bool(L.LABEL_HINT.match(line) and L.FIELD_LABEL.match(line))
 
     def _field_line(self, line: str, _raw: str, number: int) -> str:
         fields = self.fields
@@ -236,34 +232,27 @@ class _Parser:
 
     def _label_part(self, part: str, number: int) -> bool:
         """Read a field label line; False when the line carries no label."""
-        fields = self.fields
-        if L.EO.match(part):
+        match = L.LABEL.match(part)
+        if match is None:
+            return False
+        fields, name = self.fields, match.lastgroup
+        if name == "EO":
             order, declassify, problems = parse_eo_line(part)
             fields.executive_order, fields.declassify_on, fields.eo_seen = order, declassify, True
             self.warnings.extend(f"line {number}: {problem}" for problem in problems)
-            fields.open, fields.labelled = None, True
-            return True
-        if match := L.DECLASSIFY_ON.match(part):  # "Declassify On: 20320109" (E.O. 13526)
+        elif name == "DECLASSIFY":  # "Declassify On: 20320109" (E.O. 13526)
             fields.executive_order = fields.executive_order or "13526"
-            fields.declassify_on, fields.eo_seen = match["value"].strip() or None, True
-            fields.open, fields.labelled = None, True
-            return True
-        if L.REASON.match(part):  # "Reason: 1.4(b)(d)" under "Classified By"
+            fields.declassify_on = match["DECLASSIFY_value"].strip() or None
+            fields.eo_seen = True
+        elif name == "REASON":  # "Reason: 1.4(b)(d)" under "Classified By"
             fields.classified.append(part)
-            fields.open, fields.labelled = None, True
+        elif name == "CLASSIFIED" and fields.classified and part[:1] in "(0123456789":
+            return False  # "(U) CLASSIFIED BY" after the field: a marked paragraph
+        else:
+            self._open(str(name), match[f"{name}_value"])
             return True
-        for name, pattern in (
-            ("TAGS", L.TAGS),
-            ("SUBJECT", L.SUBJECT),
-            ("REF", L.REF),
-            ("CLASSIFIED", L.CLASSIFIED_BY),
-        ):
-            if match := pattern.match(part):
-                if name == "CLASSIFIED" and fields.classified and part[:1] in "(0123456789":
-                    return False  # "(U) CLASSIFIED BY" after the field: a marked paragraph
-                self._open(name, match["value"])
-                return True
-        return False
+        fields.open, fields.labelled = None, True
+        return True
 
     def _underlined(self) -> bool:
         """Whether the current line is a heading: its next line is a rule."""
@@ -280,13 +269,8 @@ class _Parser:
         fields.open, fields.labelled = name, True
 
     def _values(self, name: str) -> list[str]:
-        fields = self.fields
-        return {
-            "TAGS": fields.tags,
-            "SUBJECT": fields.subject,
-            "REF": fields.refs,
-            "CLASSIFIED": fields.classified,
-        }[name]
+        values: list[str] = getattr(self.fields, _FIELD_LISTS[name])
+        return values
 
     def _continues(self, part: str) -> bool:
         fields = self.fields
@@ -367,7 +351,7 @@ class _Parser:
                 classified_by, reasons = parse_classified_by(inline[1])
         self._check_structure(line, body.paragraphs != [], fields)
         return Telegram(
-            header=self.header.header if self.header.header != Header() else None,
+            header=self.header.header(),
             precedence=self.header.precedence,
             info_precedence=self.header.info_precedence,
             datetime=when,
