@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bcm.domain.audit import AuditEntry
-from bcm.storage import chain
+from bcm.domain.model import Item, Mode, Paragraph
+from bcm.storage import chain, codecs
 
 scalars = st.one_of(
     st.none(),
@@ -66,6 +67,13 @@ def test_a_record_hashes_its_canonical_bytes_which_hold_every_field() -> None:
     assert b'"seq":7' in record.canonical
 
 
+def test_the_writers_row_tuples_are_the_stored_columns_in_order() -> None:
+    record = chain.chain(3, "id-3", "node-1", ENTRY, chain.GENESIS)
+    columns = chain.audit_columns(record)
+    assert tuple(columns) == chain.AUDIT_COLUMNS
+    assert chain.audit_values(record) == tuple(columns.values())
+
+
 def test_a_stored_column_that_disagrees_with_the_canonical_bytes_is_detected() -> None:
     record = chain.chain(1, "id-1", "node-1", ENTRY, chain.GENESIS)
     row = chain.audit_columns(record)
@@ -94,3 +102,32 @@ def test_a_records_bytes_are_rfc8785_of_its_document(
 ) -> None:
     document = chain.record_document(seq, ident, node, entry, prev)
     assert chain.canonical_document(seq, ident, node, entry, prev) == rfc8785.dumps(document)
+
+
+flat_details = st.dictionaries(
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=8),
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    max_size=6,
+)
+
+
+@given(flat_details, st.integers(1, 2**53 - 1))
+def test_flat_details_written_out_directly_are_rfc8785(detail: dict[str, object], seq: int) -> None:
+    entry = AuditEntry(
+        "a", "item.post", "t", datetime(2026, 11, 26, tzinfo=UTC), None, None, "", detail
+    )
+    document = chain.record_document(seq, "id", "node", entry, chain.GENESIS)
+    assert chain.canonical_document(seq, "id", "node", entry, chain.GENESIS) == rfc8785.dumps(
+        document
+    )
+
+
+def test_the_writers_item_tuples_are_the_stored_columns_in_order() -> None:
+    at = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    for paragraphs in ((), (Paragraph("(S//NF)", "one"), Paragraph("(U)", "two"))):
+        item = Item(
+            "i", "n", 4, "b", "a", "o", "SECRET//NOFORN", Mode.EXERCISE, at, "t", paragraphs
+        )
+        row = codecs.item_row(item)
+        assert tuple(row) == codecs.ITEM_COLUMNS
+        assert codecs.item_values(item) == tuple(row.values())

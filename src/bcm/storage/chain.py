@@ -64,7 +64,7 @@ def canonical_document(seq: int, ident: str, node: str, entry: AuditEntry, prev:
     text = (
         f'{{"action":{_q(entry.action)},"actor":{_n(entry.actor)},'
         f'"allowed":{_BOOL[entry.allowed]},"at":{_q(format_time(entry.at))},'
-        f'"detail":{canonical_json(detail).decode() if detail else "{}"},"id":{_q(ident)},'
+        f'"detail":{_detail_json(detail) if detail else "{}"},"id":{_q(ident)},'
         f'"label":{_n(entry.label)},"node":{_q(node)},"prev":{_q(prev)},'
         f'"reason":{_q(entry.reason)},"seq":{seq:d},"target":{_n(entry.target)},'
         f'"v":{FORMAT_VERSION:d}}}'
@@ -99,6 +99,28 @@ _BOOL = {None: "null", True: "true", False: "false"}
 
 def _n(value: str | None) -> str:
     return "null" if value is None else _q(value)
+
+
+def _detail_json(detail: dict[str, Any]) -> str:
+    """``canonical_json(detail)`` as text. The details services write are flat objects of
+    ASCII names and string, integer, boolean or null values: those are written out here
+    (sorted names, RFC 8785 escaping), anything else goes through :func:`canonical_json`."""
+    parts = []
+    for key in detail:
+        if type(key) is not str or not key.isascii():
+            return canonical_json(detail).decode()
+    for key in sorted(detail):
+        value = detail[key]
+        kind = type(value)
+        if kind is str:
+            parts.append(f"{_q(key)}:{_q(value)}")
+        elif kind is int and -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
+            parts.append(f"{_q(key)}:{value:d}")
+        elif value is None or kind is bool:
+            parts.append(f"{_q(key)}:{_BOOL[value]}")
+        else:
+            return canonical_json(detail).decode()
+    return "{" + ",".join(parts) + "}"
 
 
 _MAX_SAFE_INT = 2**53 - 1
@@ -196,3 +218,39 @@ def audit_columns(record: AuditRecord) -> dict[str, Any]:
         "hash": record.hash,
         "canonical": record.canonical,
     }
+
+
+AUDIT_COLUMNS = (
+    "seq",
+    "id",
+    "node",
+    "at",
+    "actor",
+    "action",
+    "target",
+    "label",
+    "allowed",
+    "prev_hash",
+    "hash",
+    "canonical",
+)
+
+
+def audit_values(record: AuditRecord) -> tuple[Any, ...]:
+    """:func:`audit_columns` as a tuple in :data:`AUDIT_COLUMNS` order (the writer's
+    ``executemany`` takes it as is)."""
+    entry = record.entry
+    return (
+        record.seq,
+        record.id,
+        record.node,
+        format_time(entry.at),
+        entry.actor,
+        entry.action,
+        entry.target,
+        entry.label,
+        entry.allowed,
+        record.prev_hash,
+        record.hash,
+        record.canonical,
+    )

@@ -271,6 +271,42 @@ def item_row(i: Item) -> dict[str, Any]:
     }
 
 
+ITEM_COLUMNS = (
+    "id",
+    "node",
+    "seq",
+    "body",
+    "author",
+    "organization",
+    "label",
+    "mode",
+    "created_at",
+    "text",
+    "paragraphs",
+    "supersedes",
+)
+
+
+def item_values(i: Item) -> tuple[Any, ...]:
+    """:func:`item_row` as a tuple in :data:`ITEM_COLUMNS` order (for the writer's
+    ``executemany``)."""
+    paragraphs = json.dumps([[p.mark, p.text] for p in i.paragraphs]) if i.paragraphs else "[]"
+    return (
+        i.id,
+        i.node,
+        i.seq,
+        i.body,
+        i.author,
+        i.organization,
+        i.label,
+        i.mode.value,
+        format_time(i.created_at),
+        i.text,
+        paragraphs,
+        i.supersedes,
+    )
+
+
 def item_of(r: Row) -> Item:
     return Item(
         id=r["id"],

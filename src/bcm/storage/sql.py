@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ClauseElement, Connection, Dialect, bindparam, func, select
+from sqlalchemy import Connection, Dialect, Table, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bcm.domain.audit import AuditEntry, AuditRecord
@@ -41,8 +41,8 @@ class Tails:
     audit_seq: int
     audit_hash: str
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    pending_items: list[dict[str, Any]] = field(default_factory=list)
-    pending_audit: list[dict[str, Any]] = field(default_factory=list)
+    pending_items: list[tuple[Any, ...]] = field(default_factory=list)
+    pending_audit: list[tuple[Any, ...]] = field(default_factory=list)
     marks: tuple[int, int] = (0, 0)
 
     @classmethod
@@ -97,30 +97,36 @@ _GRANTS_OF = (
 
 
 class RawStatement:
-    """A statement compiled once for a dialect and run on the DBAPI cursor directly: the
-    hot path of group commit (two inserts per posted item) skips SQLAlchemy's per-call
-    overhead, which is most of the cost at thousands of statements per second."""
+    """An insert of whole rows compiled once for a dialect and run on the DBAPI cursor
+    directly: the hot path of group commit (two inserts per posted item) skips SQLAlchemy's
+    per-call overhead, which is most of the cost at thousands of statements per second.
+    Rows are tuples in ``columns`` order."""
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
-        compiled: Any = statement.compile(dialect=dialect)
+    def __init__(self, table: Table, columns: tuple[str, ...], dialect: Dialect) -> None:
+        if tuple(c.name for c in table.columns) != columns:
+            raise ValueError(f"{table.name}: the columns are {[c.name for c in table.columns]}")
+        compiled: Any = table.insert().compile(dialect=dialect)
         self.sql = str(compiled)
+        self.columns = columns
         self.order: list[str] | None = compiled.positiontup if compiled.positional else None
+        if self.order is not None and tuple(self.order) != columns:
+            raise ValueError(f"{table.name}: parameters in order {self.order}")
 
-    def execute_many(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
-        """Run once per row (by column name); drivers batch it (psycopg pipelines it)."""
-        if self.order is None:
+    def execute_many(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+        """Insert ``rows``; drivers batch it (psycopg pipelines it)."""
+        if self.order is not None:
             cursor.executemany(self.sql, rows)
         else:
-            order = self.order
-            cursor.executemany(self.sql, [tuple(row[name] for name in order) for row in rows])
+            columns = self.columns
+            cursor.executemany(self.sql, [dict(zip(columns, row, strict=True)) for row in rows])
 
 
 class HotPath:
     """The raw statements of one dialect."""
 
     def __init__(self, dialect: Dialect) -> None:
-        self.item_insert = RawStatement(schema.items.insert(), dialect)
-        self.audit_insert = RawStatement(schema.audit.insert(), dialect)
+        self.item_insert = RawStatement(schema.items, codecs.ITEM_COLUMNS, dialect)
+        self.audit_insert = RawStatement(schema.audit, chain.AUDIT_COLUMNS, dialect)
         self.dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
 
 
@@ -204,7 +210,7 @@ class SqlUnitOfWork:
         items, or at the end of the batch)."""
         stored = _with_seq(item, self._tails.item_seq + 1)
         self.dirty = True
-        self._tails.pending_items.append(codecs.item_row(stored))
+        self._tails.pending_items.append(codecs.item_values(stored))
         self._tails.item_seq = stored.seq
         return stored
 
@@ -241,7 +247,7 @@ class SqlUnitOfWork:
         tails = self._tails
         record = chain.chain(tails.audit_seq + 1, new_id(), self.node, entry, tails.audit_hash)
         self.dirty = True
-        tails.pending_audit.append(chain.audit_columns(record))
+        tails.pending_audit.append(chain.audit_values(record))
         tails.audit_seq, tails.audit_hash = record.seq, record.hash
         return record
 
