@@ -22,3 +22,14 @@ def test_ids_are_uuid7_carry_the_time_and_increase_within_one_millisecond() -> N
 def test_a_clock_that_goes_back_never_breaks_the_order() -> None:
     now = new_id()
     assert new_id(1_000) > now
+
+
+def test_every_id_is_the_canonical_text_of_its_uuid() -> None:
+    later = int(time.time() * 1000) + 5  # ahead of the ids made so far (by milliseconds only)
+    for offset in range(0, 300, 3):
+        ident = new_id(later + offset)
+        parsed = uuid.UUID(ident)
+        assert str(parsed) == ident
+        assert parsed.int >> 80 == later + offset
+        assert parsed.version == 7
+        assert parsed.variant == uuid.RFC_4122

@@ -48,9 +48,9 @@ def content_digest(text: str, paragraphs: Sequence[tuple[str, str]]) -> str:
     the ``item.post`` audit record so that verification proves the stored content unchanged
     (the chain holds ids and labels, never content itself). Each part is length-prefixed
     (``<bytes>:<utf-8>``), so no two different contents share an encoding."""
-    digest = hashlib.sha256()
-    for part in (text, *(piece for paragraph in paragraphs for piece in paragraph)):
-        encoded = part.encode("utf-8")
-        digest.update(b"%d:" % len(encoded))
-        digest.update(encoded)
-    return digest.hexdigest()
+    encoded = text.encode("utf-8")
+    framed = [b"%d:%b" % (len(encoded), encoded)]
+    for mark, body in paragraphs:
+        for part in (mark.encode("utf-8"), body.encode("utf-8")):
+            framed.append(b"%d:%b" % (len(part), part))
+    return hashlib.sha256(b"".join(framed)).hexdigest()
