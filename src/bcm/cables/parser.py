@@ -97,8 +97,8 @@ _FORMAT_LINES = (FL1, FL2, FL3, FL5, FM, DATE_LINE)
 
 def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     """Index of the first header or classification line; everything before is preamble."""
-    for hint in _STRUCTURE_HINT.finditer(joined.text):
-        index = joined.line_at(hint.start())
+    hints = (hint.start() for hint in _STRUCTURE_HINT.finditer(joined.text))
+    for index in joined.line_indexes(hints):
         line = lines[index].strip()
         if any(pattern.match(line) for pattern in _FORMAT_LINES):
             return index

@@ -1,43 +1,63 @@
-"""The cleaned lines joined once, and the per-line facts the body needs, found in whole-text
-scans instead of a regex per line.
+"""The cleaned lines joined once, and the per-line facts the body needs, found in one scan of
+the whole text instead of a regex per line.
 
 Every scan pattern starts with the newline before a line (the text is ``"\\n" + lines``):
 the regex engine then only tries line starts. The facts are line-local (a pattern never
 reaches into the next line), except that ``BODY_SPECIAL_LINE``'s ``PAGE\\s`` may take the
-newline ending its line, which hides the next line from the scan; ``BodyScan.from_line``
-keeps that behaviour when the body is looked at again from a later line.
+newline ending its line, which hides the next line from that scan (not from the others);
+``BodyScan`` keeps that behaviour, also when the body is looked at again from a later line.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import add
 
 from bcm.cables import lines as L
+
+_LINE_START = r"\n[^\S\n]*"
+
+
+def _after_line_start(pattern: re.Pattern[str]) -> str:
+    assert pattern.pattern.startswith(_LINE_START)
+    return pattern.pattern[len(_LINE_START) :]
+
+
+# The three line-start scans in one: each line is tried once; a line is at most one of them
+# (a paragraph start begins with a digit, a rule with "-", a special line with a letter).
+_BODY_LINE = re.compile(
+    _LINE_START
+    + f"(?:(?P<P>{_after_line_start(L.PARAGRAPH_LINE)})"
+    + f"|(?P<R>{_after_line_start(L.RULE_LINE)})"
+    + f"|(?P<S>{_after_line_start(L.BODY_SPECIAL_LINE)}))"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class JoinedLines:
-    """``"\\n"`` + the lines joined by newlines, and the offset of each line's last character
-    (of the newline before it when the line is empty): ``line_at`` maps offsets to lines."""
+    """``"\\n"`` + the lines joined by newlines: the newline before each line starts it."""
 
     text: str
-    ends: list[int]
+    lines: list[str]
 
     @classmethod
     def of(cls, lines: list[str]) -> JoinedLines:
-        ends = list(map(add, accumulate(map(len, lines)), range(len(lines))))
-        return cls("\n" + "\n".join(lines), ends)
-
-    def line_at(self, offset: int) -> int:
-        """The index of the line holding ``offset`` (its preceding newline included)."""
-        return bisect_left(self.ends, offset)
+        return cls("\n" + "\n".join(lines), lines)
 
     def newline_before(self, index: int) -> int:
         """The offset of the newline that starts line ``index``."""
-        return self.ends[index - 1] + 1 if index else 0
+        return sum(map(len, self.lines[:index])) + index
+
+    def line_indexes(self, offsets: Iterable[int]) -> Iterator[int]:
+        """The index of the line holding each offset (its newline included), for offsets in
+        increasing order: newlines up to the offset, less one, counted on from the last."""
+        text, line, last = self.text, -1, 0
+        for offset in offsets:
+            line += text.count("\n", last, offset + 1)
+            last = offset + 1
+            yield line
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +74,28 @@ class BodyScan:
 
     @classmethod
     def of(cls, joined: JoinedLines, start: int) -> BodyScan:
-        text, line_at = joined.text, joined.line_at
+        text = joined.text
         position = joined.newline_before(start)
-        paragraphs = [line_at(m.start()) for m in L.PARAGRAPH_LINE.finditer(text, position)]
-        rules = [line_at(m.start()) for m in L.RULE_LINE.finditer(text, position)]
-        spans = [m.span() for m in L.BODY_SPECIAL_LINE.finditer(text, position)]
-        specials = {line_at(begin) for begin, _ in spans}
-        specials.update(line_at(m.start() - 1) for m in L.PAGE_OF_LINE.finditer(text, position))
+        paragraphs: list[int] = []
+        rules: list[int] = []
+        specials: set[int] = set()
+        spans: list[tuple[int, int]] = []
+        matches = list(_BODY_LINE.finditer(text, position))
+        lines = joined.line_indexes(m.start() for m in matches)
+        for line, match in zip(lines, matches, strict=True):
+            kind = match.lastgroup
+            if kind == "P":
+                paragraphs.append(line)
+            elif kind == "R":
+                rules.append(line)
+            else:
+                specials.add(line)
+                spans.append(match.span())
+                if text[match.end() - 1] == "\n":  # the next line: hidden from this scan only
+                    _paragraph_or_rule(text, match.end() - 1, line + 1, paragraphs, rules)
+        if text.find(" OF ", position) >= 0:
+            page_of = [m.start() - 1 for m in L.PAGE_OF_LINE.finditer(text, position)]
+            specials.update(joined.line_indexes(page_of))
         return cls(start, paragraphs, rules, sorted(specials), spans)
 
     def from_line(self, joined: JoinedLines, start: int) -> BodyScan:
@@ -76,3 +111,12 @@ class BodyScan:
             self.specials[bisect_left(self.specials, start) :],
             [span for span in self.spans if span[0] >= position],
         )
+
+
+def _paragraph_or_rule(
+    text: str, newline: int, line: int, paragraphs: list[int], rules: list[int]
+) -> None:
+    if L.PARAGRAPH_LINE.match(text, newline):
+        paragraphs.append(line)
+    elif L.RULE_LINE.match(text, newline):
+        rules.append(line)
