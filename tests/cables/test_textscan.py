@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from itertools import accumulate
+from operator import add
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,6 +33,17 @@ LINES = [
     "ZUMWALT",
     "We wish them luck. BROWNFIELD",
     "2. (U) Done. SMITH",
+    "  PAGE 03",
+    "\tUNCLASSIFIED",
+    "a b c",
+    "TOP SECRET//NOFORN",
+    "LIMITED OFFICIAL USE",
+    "GOVERNMENT OF JAPAN 2009",
+    "GOVERNMENT, 12",
+    "GOVERNMENTS2",
+    "----- x",
+    "    --- --- ---   ",
+    "123. x",
 ]
 texts = st.lists(st.sampled_from(LINES), min_size=1, max_size=14)
 
@@ -38,6 +54,28 @@ def test_scan_from_a_later_line_is_a_fresh_scan(lines: list[str], data: st.DataO
     first = data.draw(st.integers(0, len(lines) - 1))
     later = data.draw(st.integers(first, len(lines) - 1))
     assert BodyScan.of(joined, first).from_line(joined, later) == BodyScan.of(joined, later)
+
+
+def separate_scans(lines: list[str], start: int) -> tuple[list[int], list[int], list[int]]:
+    """The body's lines of each kind as four scans of the text find them, one per pattern."""
+    text = "\n" + "\n".join(lines)
+    ends = list(map(add, accumulate(map(len, lines)), range(len(lines))))
+    position = ends[start - 1] + 1 if start else 0
+
+    def found(pattern: re.Pattern[str], back: int = 0) -> list[int]:
+        return [bisect_left(ends, m.start() - back) for m in pattern.finditer(text, position)]
+
+    specials = set(found(L.BODY_SPECIAL_LINE)) | set(found(L.PAGE_OF_LINE, 1))
+    return found(L.PARAGRAPH_LINE), found(L.RULE_LINE), sorted(specials)
+
+
+@given(texts, st.data())
+def test_one_scan_finds_what_a_scan_per_pattern_finds(
+    lines: list[str], data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(lines) - 1))
+    scan = BodyScan.of(JoinedLines.of(lines), start)
+    assert (scan.paragraphs, scan.rules, scan.specials) == separate_scans(lines, start)
 
 
 @given(texts)

@@ -130,32 +130,55 @@ class _Parser:
     def run(self, lines: list[str]) -> None:
         start = _structure_start(lines, self.joined)
         self.preamble = lines[:start]
-        zone, index = "head", start
         self.lines = lines
-        handlers = {"head": self._head, "fields": self._field_line}
-        routed, header = L.ROUTED_ADDRESS.match, self.header
+        zone, index = self._read_head(lines, start)
         while index < len(lines):
-            if zone == "head" and header.in_list:
-                while index < len(lines) and routed(lines[index]):
+            if zone == "fields":
+                zone, index = self._read_fields(lines, index)
+                continue
+            resume = self._body(lines, index)
+            if resume is None:
+                return
+            zone, index = "fields", resume
+
+    # Each zone reader returns the zone that starts at the index it returns.
+    def _read_head(self, lines: list[str], index: int) -> tuple[str, int]:
+        routed, header, end = L.ROUTED_ADDRESS.match, self.header, len(lines)
+        while index < end:
+            if header.in_list:
+                while index < end and routed(lines[index]):
                     header.add_addressee(lines[index])  # the bulk of a header: RI/PLAD lines
                     index += 1
-                if index == len(lines):
+                if index == end:
                     break
-            if zone == "body":
-                resume = self._body(lines, index)
-                if resume is None:
-                    return
-                zone, index = "fields", resume
-                continue
-            self.index = index
-            line = lines[index]
-            next_zone = handlers[zone](line.strip(), line, index + 1)
-            if next_zone == zone or next_zone.endswith("+"):
+            zone = self._head(lines[index].strip(), index + 1)
+            if zone == "head":
                 index += 1
-            zone = next_zone.rstrip("+")
+            elif zone == "fields+":
+                return "fields", index + 1
+            else:
+                return zone, index
+        return "head", index
 
-    # Each handler returns the zone for the next line; "zone+" means this line was consumed.
-    def _head(self, line: str, _raw: str, number: int) -> str:
+    def _read_fields(self, lines: list[str], index: int) -> tuple[str, int]:
+        end = len(lines)
+        while index < end:
+            line = lines[index].strip()
+            if not line:
+                fields = self.fields
+                fields.after_blank = True
+                if fields.open != "REF" and not (fields.open == "SUBJECT" and not fields.subject):
+                    fields.open = None
+            else:
+                self.index = index
+                if not self._field_line(line, index + 1):
+                    return "body", index
+            index += 1
+        return "fields", index
+
+    # "head": more header; "fields+": a classification line read, the fields follow it;
+    # "fields" or "body": the line is the first of that zone.
+    def _head(self, line: str, number: int) -> str:
         if not line:
             self.header.feed("", number)
             return "head"
@@ -181,27 +204,32 @@ class _Parser:
     def _is_label(line: str) -> bool:
         return bool(L.LABEL_HINT.match(line) and L.FIELD_LABEL.match(line))
 
-    def _field_line(self, line: str, _raw: str, number: int) -> str:
-        fields = self.fields
-        if not line:
-            fields.after_blank = True
-            if fields.open != "REF" and not (fields.open == "SUBJECT" and not fields.subject):
-                fields.open = None
-            return "fields"
+    def _field_line(self, line: str, number: int) -> bool:
+        """Read a non-blank line of the fields zone; False when the body starts with it."""
         if L.is_noise(line):
-            return "fields"
+            return True
         classification = L.classification_line(line)
         if classification is not None and (classification.number or " " in line[:3]):
             self._classification_again(classification, number)
-            return "fields"
-        parts = L.inline_parts(line) if ":" in line or "Sensitive" in line else [line]
+            return True
+        if ":" in line or "Sensitive" in line:
+            parts = L.inline_parts(line)
+            if len(parts) > 1:
+                return self._field_parts(parts, number)
+        if not self._field_part(line, number):
+            return False
+        self.fields.after_blank = False
+        return True
+
+    def _field_parts(self, parts: list[str], number: int) -> bool:
+        """A line with labels run into it, read part by part."""
         for index, part in enumerate(parts):
             if index and not self._is_label(part.strip()):
-                fields.open = None  # text run on after a field is not more of that field
+                self.fields.open = None  # text run on after a field is not more of that field
             if not self._field_part(part.strip(), number):
-                return "body"
-        fields.after_blank = False
-        return "fields"
+                return False
+        self.fields.after_blank = False
+        return True
 
     def _classification_again(self, classification: L.ClassificationLine, number: int) -> None:
         if self.fields.line is None:
@@ -216,7 +244,9 @@ class _Parser:
         fields = self.fields
         if L.LABEL_HINT.match(part) and self._label_part(part, number):
             return True
-        if L.is_paragraph_start(part) or L.is_rule(part):
+        if part.lstrip()[:1].isdigit() and L.PARAGRAPH.match(part):  # L.is_paragraph_start
+            return False
+        if "---" in part and L.RULE.match(part):  # L.is_rule
             return False
         if fields.open and self._continues(part):
             self._values(fields.open).append(part)
