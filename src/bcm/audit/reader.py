@@ -17,26 +17,38 @@ from typing import Any
 
 import psycopg
 
+from bcm.audit.scan import COLUMNS, Row
 from bcm.errors import BcmError, NotFound
 from bcm.storage.engine import normalize_url, sqlite_path
 
-COLUMNS = "seq, id, node, at, actor, action, target, label, allowed, prev_hash, hash, canonical"
+__all__ = ["COLUMNS", "ITEM_COLUMNS", "Row", "Snapshot", "Split", "audit_snapshot"]
+
 ITEM_COLUMNS = "id, seq, body, author, label, mode, text, paragraphs"
-Row = tuple[Any, ...]
 
 
 class NotInitialized(BcmError):
     """The database holds no BCM audit chain."""
 
 
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A SQLite snapshot's chain by halves: the database file, the last seq, and
+    ``rows(after, upto)``, the audit rows with ``after < seq <= upto`` (None: no bound)."""
+
+    path: str
+    last_seq: int
+    rows: Callable[[int | None, int | None], Iterable[Row]]
+
+
 @dataclass(slots=True)
 class Snapshot:
     """The node id, the audit rows and then the item rows (iterators: read each once, the
-    audit rows first), all from one snapshot."""
+    audit rows first), all from one snapshot; for SQLite, the same rows by halves."""
 
     node: str
     rows: Iterable[Row]
     items: Callable[[], Iterable[Row]]
+    split: Split | None = None
 
 
 def one_line(message: str) -> str:
@@ -71,9 +83,22 @@ def _sqlite_snapshot(url: str, path: Any) -> Iterator[Snapshot]:
         conn.execute("BEGIN")
         node = _node(conn.execute, url, sqlite3.Error)
         rows = conn.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
-        yield Snapshot(node, rows, lambda: conn.execute(f"SELECT {ITEM_COLUMNS} FROM items"))
+        items = lambda: conn.execute(f"SELECT {ITEM_COLUMNS} FROM items")  # noqa: E731
+        yield Snapshot(node, rows, items, _split(conn, path))
     finally:
         conn.close()
+
+
+def _split(conn: sqlite3.Connection, path: Any) -> Split:
+    last = conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
+
+    def rows(after: int | None, upto: int | None) -> Iterable[Row]:
+        where = [f"seq {op} ?" for op, bound in ((">", after), ("<=", upto)) if bound is not None]
+        condition = f"WHERE {' AND '.join(where)}" if where else ""
+        bounds = [bound for bound in (after, upto) if bound is not None]
+        return conn.execute(f"SELECT {COLUMNS} FROM audit {condition} ORDER BY seq", bounds)
+
+    return Split(str(path), last if isinstance(last, int) else 0, rows)
 
 
 @contextmanager

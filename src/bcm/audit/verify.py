@@ -22,58 +22,47 @@ Every stored row is checked, in ``seq`` order, against what it must be:
    refused, naming the record that no longer matches).
 
 The first failure ends verification; it names the sequence number where the chain breaks.
+
+Rules 1–4 and 8 are checked row by row by :mod:`bcm.audit.scan`, over segments of
+consecutive records that are then joined in order (the join links each segment to the one
+before and checks the key and checkpoint records, rules 5–6). A large SQLite chain is cut
+in two, and its first half scanned by a worker process at the same time as the second.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
-import operator
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+import bcm
+from bcm.audit.items import ItemCheck
 from bcm.audit.keys import KEY_ENV, Witness, key_path, load_key, load_witness
-from bcm.audit.reader import COLUMNS, Row, audit_snapshot
+from bcm.audit.reader import COLUMNS, Row, Split, audit_snapshot
+from bcm.audit.scan import ITEM_LABEL, ChainBroken, Posted, Segment, decoded_segment, scan
 from bcm.audit.signing import (
-    CHECKPOINT_ACTION,
     KEY_ACTION,
     checkpoint_document,
     key_document,
     key_id,
     signature_ok,
 )
-from bcm.domain.audit import AuditRecord, content_digest
+from bcm.domain.audit import AuditRecord
 from bcm.storage.chain import FORMAT_VERSION, GENESIS, audit_columns
 
-# Columns after seq, in reader.COLUMNS order, and the canonical field each is derived from.
-_DERIVED = (
-    ("id", "id"),
-    ("node", "node"),
-    ("at", "at"),
-    ("actor", "actor"),
-    ("action", "action"),
-    ("target", "target"),
-    ("label", "label"),
-    ("allowed", "allowed"),
-    ("prev_hash", "prev"),
-)
-_FIELDS = operator.itemgetter(*(field for _, field in _DERIVED))
-
-
-_ITEM_ACTIONS = frozenset({"item.post", "item.relabel"})
-_SIGNED_ACTIONS = frozenset({KEY_ACTION, CHECKPOINT_ACTION})
-
-
-# What the chain says about one item: the seq of the record that says it last, then the item's
-# (seq, body, author, mode, label, content digest), in the order check_items compares them.
-# Plain tuples: one is built for every item.post record.
-_Posted = tuple[int, tuple[Any, ...]]
-_LABEL = 4
+# A chain this long is split between two processes when two cores are there (below it,
+# starting the worker costs about what it saves).
+SPLIT_FROM = 20_000
+# The worker's share of a split chain, in percent: this process also compares the items.
+FIRST_HALF = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +93,9 @@ class Report:
         return self.problem is None
 
 
-class ChainBroken(Exception):
-    """Internal: raised by a check, caught by :func:`verify_rows`."""
-
-    def __init__(self, seq: int, reason: str) -> None:
-        super().__init__(reason)
-        self.problem = Break(seq, reason)
-
-
 class _Verifier:
+    """Joins scanned segments in seq order (see the module docstring), then rules 7 and 9."""
+
     def __init__(self, witness: Witness | None) -> None:
         self.expected = 1
         self.prev = GENESIS
@@ -120,67 +103,32 @@ class _Verifier:
         self.checkpoints = 0
         self.last_checkpoint = 0
         self.witness = witness
-        self.witness_seq = witness.seq if witness is not None else 0
-        self.items: dict[str, _Posted] = {}
+        self.items: dict[str, Posted] = {}
 
-    def feed(self, rows: Iterable[Row]) -> None:
-        """Rules 1–8 over ``rows``: one loop over locals, as it runs for every record."""
-        expected, prev = self.expected, self.prev
-        try:
-            for row in rows:
-                seq = row[0]
-                if seq != expected:
-                    reason = f"record missing (the next stored record is {seq})"
-                    raise ChainBroken(expected, reason)
-                digest, doc, derived = _decoded(seq, row)
-                if derived[8] != prev:
-                    reason = f"does not follow record {seq - 1} (its prev hash differs)"
-                    raise ChainBroken(seq, reason)
-                action = derived[4]
-                if action in _ITEM_ACTIONS:
-                    if derived[7] is not False:
-                        self._item(seq, doc, derived)
-                elif action in _SIGNED_ACTIONS:
-                    self.prev = prev
-                    self._signed(seq, doc)
-                if seq == self.witness_seq:
-                    self._witnessed(seq, digest)
-                prev = digest
-                expected = seq + 1
-        finally:
-            self.expected, self.prev = expected, prev
-
-    def _item(self, seq: int, doc: dict[str, Any], derived: tuple[Any, ...]) -> None:
-        detail = doc.get("detail") or {}
-        target = derived[5]
-        if derived[4] == "item.post":
-            actor, label = derived[3], derived[6]
-            get = detail.get
-            self.items[target] = (
-                seq,
-                (get("seq"), get("body"), actor, get("mode"), label, get("content")),
-            )
-        elif target in self.items:  # item.relabel: the item's label from now on
-            fields = self.items[target][1]
-            self.items[target] = (seq, (*fields[:_LABEL], derived[6], *fields[_LABEL + 1 :]))
-
-    def _witnessed(self, seq: int, digest: str) -> None:
-        if self.witness is not None and digest != self.witness.hash:
-            raise ChainBroken(seq, "differs from the checkpoint this node signed (witness)")
-
-    def check_items(self, rows: Iterable[Row]) -> None:
-        """Rule 9: the items table against what the chain recorded."""
-        unseen = self.items
-        for ident, item_seq, body, author, label, mode, text, paragraphs in rows:
-            posted = unseen.pop(ident, None)
-            if posted is None:
-                raise ChainBroken(self.expected, f"item {ident} has no item.post record")
-            stored = (item_seq, body, author, mode, label, _content(text, paragraphs))
-            if stored != posted[1]:
-                raise ChainBroken(posted[0], f"item {ident} differs from what was recorded")
-        if unseen:
-            first = min(seq for seq, _ in unseen.values())
-            raise ChainBroken(first, "a recorded item is missing from the items table")
+    def join(self, segment: Segment) -> None:
+        """Continue the chain with ``segment``: what the scan could not check (its link to
+        the record before, the keys and checkpoints), in the order of the rules, then the
+        scan's own first break."""
+        first = segment.first_seq
+        if first is None:
+            return
+        if first != self.expected:
+            reason = f"record missing (the next stored record is {first})"
+            raise ChainBroken(self.expected, reason)
+        if segment.first_prev is not None and segment.first_prev != self.prev:
+            raise ChainBroken(first, f"does not follow record {first - 1} (its prev hash differs)")
+        for seq, prev, doc in segment.signed:
+            self.expected, self.prev = seq, prev
+            self._signed(seq, doc)
+        self.expected = segment.end
+        if segment.problem is not None:
+            raise ChainBroken(*segment.problem)
+        self.prev = segment.last_hash
+        for seq, ident, label in segment.relabels:
+            if ident in self.items and ident not in segment.items:  # else posted again later
+                fields = self.items[ident][1]
+                self.items[ident] = (seq, (*fields[:ITEM_LABEL], label, *fields[ITEM_LABEL + 1 :]))
+        self.items.update(segment.items)
 
     def _signed(self, seq: int, doc: dict[str, Any]) -> None:
         detail = doc.get("detail")
@@ -237,47 +185,6 @@ class _Verifier:
             raise ChainBroken(seq, f"the chain's current key {current} is not the key file's")
 
 
-def _decoded(seq: int, row: Row) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
-    """Rules 2 and 3 for one row: its hash, its decoded canonical bytes and the fields its
-    columns are derived from (in _DERIVED order)."""
-    canonical = row[11]
-    if type(canonical) is not bytes:
-        canonical = bytes(canonical)  # memoryview (drivers differ)
-    digest = hashlib.sha256(canonical).hexdigest()
-    if digest != row[10]:
-        raise ChainBroken(seq, "the hash column is not the SHA-256 of the canonical bytes")
-    try:
-        # orjson: about eight times faster than json here, and decoding dominates verification
-        doc = orjson.loads(canonical)
-    except orjson.JSONDecodeError as error:  # invalid UTF-8 included
-        raise ChainBroken(seq, "the canonical bytes are not JSON") from error
-    if type(doc) is not dict or doc.get("v") != FORMAT_VERSION or "prev" not in doc:
-        raise ChainBroken(seq, "the canonical bytes are not an audit record")
-    if doc.get("seq") != seq:
-        raise ChainBroken(seq, f"the canonical bytes are those of seq {doc.get('seq')}")
-    try:
-        derived = _FIELDS(doc)
-    except KeyError as missing:
-        raise ChainBroken(seq, f"the canonical bytes lack {missing}") from None
-    if row[1:10] != derived:
-        _column_disagrees(seq, row, derived)
-    return digest, doc, derived
-
-
-def _column_disagrees(seq: int, row: Row, derived: tuple[Any, ...]) -> None:
-    column = next(c for i, (c, _) in enumerate(_DERIVED) if row[i + 1] != derived[i])
-    raise ChainBroken(seq, f"column {column} disagrees with the canonical bytes")
-
-
-def _content(text: str, paragraphs: str | None) -> str:
-    """``content_digest`` of a stored item; an item without paragraphs (most of them) takes
-    a shortcut that hashes the same bytes (its only part: ``<bytes>:<utf-8 text>``)."""
-    if paragraphs and paragraphs != "[]":
-        return content_digest(text, orjson.loads(paragraphs))
-    encoded = text.encode("utf-8")
-    return hashlib.sha256(b"%d:%b" % (len(encoded), encoded)).hexdigest()
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the duration: verification creates no cycles,
@@ -293,6 +200,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Scans the chain into segments in seq order; with the segment that ends the chain scanned, it
+# calls its argument with what that segment says about items, before going on.
+Plan = Callable[[Callable[[dict[str, Posted]], None]], Iterator[Segment]]
+
+
 def verify_rows(
     rows: Iterable[Row],
     *,
@@ -304,16 +216,69 @@ def verify_rows(
     """Verify ``rows`` (reader.COLUMNS order, by seq) of the node ``node``; ``anchor`` is the
     key id of the node's key file, ``witness`` its last remembered checkpoint, ``items`` the
     item rows (reader.ITEM_COLUMNS order) to check against the chain."""
-    verifier = _Verifier(witness if witness is not None and witness.node == node else None)
+    witness = _own(witness, node)
+    return _verified(lambda latest: _whole(rows, witness, latest), anchor, witness, items)
+
+
+def verify_database(
+    url: str, *, key_file: str | os.PathLike[str] | None = None, workers: int | None = None
+) -> Report:
+    """Verify the chain stored at ``url`` in one read-only snapshot. The node's key file
+    (``key_file``, ``$BCM_KEY_FILE`` or its default place) anchors it when present; an
+    explicitly named key file must exist. ``workers`` (1 or 2) says whether a SQLite chain
+    is split between two processes; by default, when it is long and two cores are there."""
+    with audit_snapshot(url) as snapshot:
+        path = key_path(url, snapshot.node, key_file)
+        anchor = witness = None
+        if key_file or os.environ.get(KEY_ENV) or path.exists():
+            anchor = load_key(path).key_id
+            witness = _own(load_witness(path), snapshot.node)
+        split, at = snapshot.split, _split_at(snapshot.split, workers)
+        plan: Plan
+        if split is None or at is None:
+            plan = lambda latest: _whole(snapshot.rows, witness, latest)  # noqa: E731
+        else:
+            plan = lambda latest: _halves(split, at, witness, latest)  # noqa: E731
+        return _verified(plan, anchor, witness, snapshot.items)
+
+
+def verify_records(records: Iterable[AuditRecord], *, node: str) -> Report:
+    """Verify records already in memory (the memory store's chain), unanchored."""
+    names = [c.strip() for c in COLUMNS.split(",")]
+    rows = (tuple(audit_columns(r)[n] for n in names) for r in records)
+    return verify_rows(rows, node=node)
+
+
+def _own(witness: Witness | None, node: str) -> Witness | None:
+    """The witness, if it is this node's (a key file copied from another node has none)."""
+    return witness if witness is not None and witness.node == node else None
+
+
+def _verified(
+    plan: Plan,
+    anchor: str | None,
+    witness: Witness | None,
+    items: Callable[[], Iterable[Row]] | None,
+) -> Report:
+    """Join the segments ``plan`` scans, then rules 7 and 9 (the item rows compared with the
+    chain's last segment while the others may still be scanned)."""
+    verifier = _Verifier(witness)
+    check = ItemCheck()
+
+    def latest(known: dict[str, Posted]) -> None:
+        if items is not None:
+            check.compare(items(), known)
+
     problem = None
     try:
         with _collector_paused():
-            verifier.feed(rows)
+            for segment in plan(latest):
+                verifier.join(segment)
             verifier.finish(anchor)
             if items is not None:
-                verifier.check_items(items())
+                check.finish(verifier.items, verifier.expected)
     except ChainBroken as broken:
-        problem = broken.problem
+        problem = Break(broken.seq, broken.reason)
     return Report(
         records=verifier.expected - 1,
         checkpoints=verifier.checkpoints,
@@ -324,23 +289,87 @@ def verify_rows(
     )
 
 
-def verify_database(url: str, *, key_file: str | os.PathLike[str] | None = None) -> Report:
-    """Verify the chain stored at ``url`` in one read-only snapshot. The node's key file
-    (``key_file``, ``$BCM_KEY_FILE`` or its default place) anchors it when present; an
-    explicitly named key file must exist."""
-    with audit_snapshot(url) as snapshot:
-        path = key_path(url, snapshot.node, key_file)
-        anchor = witness = None
-        if key_file or os.environ.get(KEY_ENV) or path.exists():
-            anchor = load_key(path).key_id
-            witness = load_witness(path)
-        return verify_rows(
-            snapshot.rows, node=snapshot.node, anchor=anchor, witness=witness, items=snapshot.items
-        )
+def _remembered(witness: Witness | None) -> tuple[int, str] | None:
+    return (witness.seq, witness.hash) if witness is not None else None
 
 
-def verify_records(records: Iterable[AuditRecord], *, node: str) -> Report:
-    """Verify records already in memory (the memory store's chain), unanchored."""
-    names = [c.strip() for c in COLUMNS.split(",")]
-    rows = (tuple(audit_columns(r)[n] for n in names) for r in records)
-    return verify_rows(rows, node=node)
+def _whole(
+    rows: Iterable[Row], witness: Witness | None, latest: Callable[[dict[str, Posted]], None]
+) -> Iterator[Segment]:
+    segment = scan(rows, version=FORMAT_VERSION, witness=_remembered(witness))
+    latest(segment.items)
+    yield segment
+
+
+# -- a long SQLite chain in two halves ---------------------------------------------------------
+
+
+def _split_at(split: Split | None, workers: int | None) -> int | None:
+    """The last seq of the first half, or None to scan the chain whole."""
+    if split is None or workers == 1:
+        return None
+    if workers is None and (split.last_seq < SPLIT_FROM or _cores() < 2):
+        return None
+    return split.last_seq * FIRST_HALF // 100
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _halves(
+    split: Split, at: int, witness: Witness | None, latest: Callable[[dict[str, Posted]], None]
+) -> Iterator[Segment]:
+    """The records up to seq ``at`` scanned by a worker process while this one scans the
+    rest and compares the items with it. The worker reads its own snapshot, taken a moment
+    after this one: it sees the same records up to ``at`` (records are only ever appended),
+    and if it did not, the join would find that the halves do not link."""
+    remembered = _remembered(witness)
+    worker = _start_worker(split.path, at, remembered)
+    try:
+        second = scan(split.rows(at, None), version=FORMAT_VERSION, witness=remembered)
+        latest(second.items)
+        first = _collected(worker) if worker is not None else None
+        if first is None:  # the worker could not do it: this process does
+            first = scan(split.rows(None, at), version=FORMAT_VERSION, witness=remembered)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    yield first
+    yield second
+
+
+# The worker's program: this very package's scan (found where this process found it, after
+# anything installed), with the arguments that follow.
+_WORKER = "import sys; sys.path.append(sys.argv.pop(1)); from bcm.audit.scan import main; main()"
+
+
+def _start_worker(
+    path: str, at: int, witness: tuple[int, str] | None
+) -> subprocess.Popen[bytes] | None:
+    if not sys.executable:
+        return None
+    here = str(Path(bcm.__file__).resolve().parents[1])
+    # -P: the working directory is not put on the path (nothing there can stand in)
+    args = [sys.executable, "-P", "-c", _WORKER, here, path, str(at), str(FORMAT_VERSION)]
+    if witness is not None:
+        args += [str(witness[0]), witness[1]]
+    try:
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def _collected(worker: subprocess.Popen[bytes]) -> Segment | None:
+    """The worker's segment, or None if it failed."""
+    out, _ = worker.communicate()
+    if worker.returncode != 0:
+        return None
+    try:
+        return decoded_segment(out)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
