@@ -94,7 +94,8 @@ def _kinds(lines: list[str]) -> str:
 
 # A run of lines is a paragraph start (P) and the text after it, or text without one; runs
 # without a paragraph start are preceded by a blank line (or nothing), never by a P run.
-_PLAIN_RUN = re.compile(r"(?<![PTR])[TR]+")
+# Searched in "B" + kinds: the literal first character lets the regex engine skip ahead.
+_PLAIN_RUN = re.compile(r"B([TR]+)")
 _RULES_RUN_NEXT = re.compile(r"B*R+(?![TR])")  # the next run is rules only
 _PARAGRAPH_KIND = re.compile("P")
 
@@ -104,11 +105,11 @@ def _heading_lines(lines: list[str], kinds: str) -> set[int]:
     headings: set[int] = set()
     if "R" not in kinds:
         return headings
-    for run in _PLAIN_RUN.finditer(kinds):
-        start, end = run.span()
-        rules = run[0].count("R")
-        if end - start - rules <= 4 and (rules or _RULES_RUN_NEXT.match(kinds, end)):
-            headings.update(range(start, end))
+    for run in _PLAIN_RUN.finditer("B" + kinds):
+        start, end = run.span(1)  # in kinds: one less
+        rules = run[1].count("R")
+        if end - start - rules <= 4 and (rules or _RULES_RUN_NEXT.match(kinds, end - 1)):
+            headings.update(range(start - 1, end - 1))
     return headings
 
 

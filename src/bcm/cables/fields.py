@@ -17,6 +17,7 @@ _SPACES = re.compile(r"\s+")
 
 _ROUTING = re.compile(r"(R[A-Z0-9]{3,7})\s*/\s*")
 _PRECEDENCE_ENDINGS = tuple(" " + word for word in ADDRESSEE_PRECEDENCES)
+_ENDING_WORDS = tuple(zip(_PRECEDENCE_ENDINGS, ADDRESSEE_PRECEDENCES, strict=True))
 
 
 def parse_addressee(text: str) -> Addressee | None:
@@ -36,16 +37,11 @@ def parse_addressee(text: str) -> Addressee | None:
         line, serial = line[:-5].rstrip(), line[-4:]
     precedence = None
     if line.endswith(_PRECEDENCE_ENDINGS):
-        precedence = next(p for p in ADDRESSEE_PRECEDENCES if line.endswith(" " + p))
-        line = line[: -len(precedence) - 1].rstrip()
+        ending, precedence = next(pair for pair in _ENDING_WORDS if line.endswith(pair[0]))
+        line = line[: -len(ending)].rstrip()
     if not line:
         return None
-    return Addressee(
-        address=line,
-        routing_indicator=routing[1] if routing else None,
-        precedence=precedence,
-        serial=serial,
-    )
+    return Addressee(line, routing[1] if routing else None, precedence, serial)
 
 
 # --- E.O. / declassification line -------------------------------------------------------------

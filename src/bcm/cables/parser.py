@@ -92,7 +92,13 @@ _STRUCTURE_HINT = re.compile(
 )
 
 
-_FORMAT_LINES = (FL1, FL2, FL3, FL5, FM, DATE_LINE)
+# Any of the format lines that start a header, in one regex.
+_FORMAT_LINE = re.compile(
+    "|".join(
+        f"(?{'i' if pattern.flags & re.IGNORECASE else ''}:{pattern.pattern})"
+        for pattern in (FL1, FL2, FL3, FL5, FM, DATE_LINE)
+    )
+)
 
 
 def _structure_start(lines: list[str], joined: JoinedLines) -> int:
@@ -100,7 +106,7 @@ def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     hints = (hint.start() for hint in _STRUCTURE_HINT.finditer(joined.text))
     for index in joined.line_indexes(hints):
         line = lines[index].strip()
-        if any(pattern.match(line) for pattern in _FORMAT_LINES):
+        if _FORMAT_LINE.match(line):
             return index
         classification = L.classification_line(line) if line else None
         if classification is not None and classification.number is not None:

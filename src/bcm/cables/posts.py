@@ -7,6 +7,7 @@ cablegate (cablemap's canonicalisation vectors) to the name cablegate files the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Variant (letters only, upper case) -> canonical origin name. Data, not logic.
 POST_ALIASES: dict[str, str] = {
@@ -77,6 +78,7 @@ _SECTION = re.compile(r"^S?ECTION\d+OF\d+")
 _ID = re.compile(r"^(\d{2})([A-Z0-9-]+?)(\d+)$")
 
 
+@lru_cache(maxsize=4096)  # a corpus names a few hundred posts, over and over
 def canonical_post(name: str) -> str:
     """The canonical origin short name: letters only, known variants resolved."""
     key = _NOT_LETTER.sub("", name.upper())
