@@ -17,16 +17,27 @@ work (services do; the clock is read again, ids are drawn again).
 On PostgreSQL the batch first takes a transaction-scoped advisory lock, so batches of
 several server processes commit one after another: the item sequence and the audit chain
 stay gap-free and in commit order across processes (docs/data-plane.md).
+
+On a SQLite file the fsync is taken off the writer's path (:class:`WalSync`): the writer's
+connection commits without syncing (``synchronous=NORMAL``) and goes on with the next batch
+while a second thread fsyncs the write-ahead log — one fsync for every batch committed
+meanwhile — and only then publishes those batches' events and resolves their futures, in
+commit order. A caller therefore still hears of success only once its batch is on disk,
+exactly as with a synchronous commit, but the disk's latency no longer stalls the writer.
+Other connections may read a committed batch a few milliseconds before it is durable; a
+power cut in that window loses it, and with it nothing any caller was told had succeeded.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, text
@@ -34,7 +45,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bcm.domain.events import Event, NullPublisher, Publisher
 from bcm.errors import BcmError
-from bcm.storage.engine import APPEND_LOCK_KEY, is_sqlite, node_of, open_engine
+from bcm.storage.engine import APPEND_LOCK_KEY, is_sqlite, node_of, open_engine, sqlite_path
 from bcm.storage.port import Refused, UnitOfWork
 from bcm.storage.sql import HotPath, SqlUnitOfWork, Tails
 
@@ -60,6 +71,80 @@ class NotInitialized(BcmError):
     """The database has no BCM schema or node id."""
 
 
+class WalSync:
+    """Makes committed batches of a SQLite file durable (fsync of its write-ahead log) and
+    then hands them to ``resolve``, in commit order, on a thread of its own."""
+
+    def __init__(self, database: Path, resolve: Callable[[list[_Job]], None]) -> None:
+        self.wal = Path(f"{database}-wal")
+        self._resolve = resolve
+        self._synced_inode = -1
+        self._queue: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="bcm-sync", daemon=True)
+        self._thread.start()
+
+    def put(self, jobs: list[_Job]) -> None:
+        """A batch just committed (not yet durable)."""
+        self._queue.put(jobs)
+
+    def close(self) -> None:
+        """Sync and resolve what was put, then stop."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _sync(self) -> None:
+        """fsync the log; and its directory the first time a log file is seen (SQLite may
+        create it anew, and its directory entry must be durable too)."""
+        try:
+            descriptor = os.open(self.wal, os.O_RDONLY)
+        except FileNotFoundError:
+            # The last connection closed: SQLite checkpointed the log into the database
+            # (syncing it) and removed it. Sync the database file to be sure.
+            descriptor = os.open(self.wal.with_name(self.wal.name[: -len("-wal")]), os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+            inode = os.fstat(descriptor).st_ino
+        finally:
+            os.close(descriptor)
+        if inode != self._synced_inode:
+            directory = os.open(self.wal.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+            self._synced_inode = inode
+
+    def _loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            batches, stop = ([], True) if first is None else ([first], False)
+            while not stop:  # everything committed meanwhile shares one fsync
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                else:
+                    batches.append(more)
+            if batches:
+                self._sync_and_resolve(batches)
+            if stop:
+                return
+
+    def _sync_and_resolve(self, batches: list[list[_Job]]) -> None:
+        try:
+            self._sync()
+        except OSError as error:  # not known to be durable: no caller may hear "done"
+            log.critical("cannot sync the write-ahead log %s: %s", self.wal, error)
+            for jobs in batches:
+                for job in jobs:
+                    job.future.set_exception(error)
+            return
+        for jobs in batches:
+            self._resolve(jobs)
+
+
 class SqlStore:
     """The SQL adapter's store: one engine, one writer thread, group commit."""
 
@@ -81,6 +166,8 @@ class SqlStore:
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._closed = False
+        database = sqlite_path(url) if is_sqlite(self.engine) else None
+        self._sync = None if database is None else WalSync(database, self._resolve)
         self._thread = threading.Thread(target=self._loop, name="bcm-writer", daemon=True)
         self._thread.start()
 
@@ -101,6 +188,8 @@ class SqlStore:
         self._closed = True
         self._queue.put(None)
         self._thread.join()
+        if self._sync is not None:
+            self._sync.close()
         self.engine.dispose()
 
     # -- the writer thread ---------------------------------------------------------------
@@ -118,7 +207,11 @@ class SqlStore:
     def _serve(self, conn: Connection | None, batch: list[_Job]) -> Connection | None:
         """Run ``batch`` on ``conn`` (reconnecting if needed); the connection to keep."""
         try:
-            conn = conn if conn is not None and not conn.closed else self.engine.connect()
+            if conn is None or conn.closed:
+                conn = self.engine.connect()
+                if self._sync is not None:  # commits need not sync: WalSync does (module doc)
+                    dbapi: Any = conn.connection.dbapi_connection
+                    dbapi.execute("PRAGMA synchronous=NORMAL")
         except Exception as error:  # the database is unreachable: fail the batch, don't hang
             log.exception("cannot connect to the database")
             for job in batch:
@@ -158,7 +251,10 @@ class SqlStore:
             for job in live:
                 job.future.set_exception(error)
             return False
-        self._resolve(live)
+        if self._sync is not None:
+            self._sync.put(live)
+        else:
+            self._resolve(live)
         return True
 
     def _attempt(self, conn: Connection, jobs: list[_Job], *, savepoints: bool) -> _Job | None:

@@ -1,0 +1,110 @@
+"""On a SQLite file the writer commits without syncing and a second thread fsyncs the
+write-ahead log before anyone hears of success (bcm.storage.groupcommit.WalSync)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from bcm.domain.model import Item, Mode
+from bcm.storage import groupcommit
+from bcm.storage.groupcommit import SqlStore
+from tests.storage.test_contract import item_in, structure
+
+
+def _count(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+
+
+def test_success_is_told_only_after_the_log_is_synced(
+    make_url: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = make_url("sqlite")
+    path = Path(url.removeprefix("sqlite:///"))
+    store = SqlStore(url)
+    gate, synced = threading.Event(), []
+    real_fsync = groupcommit.os.fsync
+
+    def held_fsync(descriptor: int) -> None:
+        assert gate.wait(timeout=30)
+        real_fsync(descriptor)
+        synced.append(descriptor)
+
+    try:
+        made = store.submit(structure).result(timeout=30)
+        monkeypatch.setattr(groupcommit.os, "fsync", held_fsync)
+        posted: Future[Item] = store.submit(lambda uow: item_in(uow, made))
+        # committed (another connection reads it) but not yet synced: nobody is told
+        for _ in range(300):
+            if _count(path) == 1:
+                break
+            threading.Event().wait(0.01)
+        assert _count(path) == 1
+        assert not posted.done()
+        # meanwhile the writer is not held up: more batches commit behind the sync
+        more = [store.submit(lambda uow: item_in(uow, made)) for _ in range(20)]
+        for _ in range(300):
+            if _count(path) == 21:
+                break
+            threading.Event().wait(0.01)
+        assert _count(path) == 21
+        assert not any(f.done() for f in [posted, *more])
+        gate.set()
+        seqs = [f.result(timeout=30).seq for f in [posted, *more]]
+        assert seqs == list(range(1, 22))
+        assert synced  # the held fsync ran before the answers
+    finally:
+        gate.set()
+        store.close()
+
+
+def test_a_failed_sync_fails_the_callers(
+    make_url: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SqlStore(make_url("sqlite"))
+
+    def broken_fsync(_descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    try:
+        made = store.submit(structure).result(timeout=30)
+        monkeypatch.setattr(groupcommit.os, "fsync", broken_fsync)
+        with pytest.raises(OSError, match="Input/output error"):
+            store.submit(lambda uow: item_in(uow, made)).result(timeout=30)
+    finally:
+        monkeypatch.undo()
+        store.close()
+
+
+def test_close_syncs_and_answers_everything_queued(make_url: Callable[..., str]) -> None:
+    url = make_url("sqlite")
+    store = SqlStore(url)
+    made = store.submit(structure).result(timeout=30)
+    futures = [store.submit(lambda uow: item_in(uow, made)) for _ in range(50)]
+    store.close()
+    assert all(f.done() and f.exception() is None for f in futures)
+    reopened = SqlStore(url)
+    try:
+        listed = reopened.submit(
+            lambda uow: uow.list_items(body=None, mode=Mode.REAL_WORLD)
+        ).result(timeout=30)
+        assert len(listed) == 50
+    finally:
+        reopened.close()
+
+
+@pytest.mark.postgres
+def test_postgres_commits_are_durable_by_themselves(make_url: Callable[..., str]) -> None:
+    store = SqlStore(make_url("postgres"))
+    try:
+        assert store._sync is None  # PostgreSQL's COMMIT waits for its own WAL flush
+        made = store.submit(structure).result(timeout=30)
+        assert store.submit(lambda uow: item_in(uow, made)).result(timeout=30).seq == 1
+    finally:
+        store.close()
