@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bcm.services import items
+from bcm.services import clearances, items
 from bcm.web import hotpaths
 from tests.support.serving import serve_in_thread
 from tests.web.server import LiveServer
@@ -52,12 +52,18 @@ def _shape(value: Any) -> Any:
 
 
 def _both(
-    server: LiveServer, plain_url: str, path: str, *, headers: dict[str, str], **request: Any
+    server: LiveServer,
+    plain_url: str,
+    path: str,
+    *,
+    headers: dict[str, str],
+    method: str = "POST",
+    **request: Any,
 ) -> tuple[httpx.Response, httpx.Response]:
     with httpx.Client(base_url=server.url, timeout=30) as hot:
-        first = hot.post(path, headers=headers, **request)
+        first = hot.request(method, path, headers=headers, **request)
     with httpx.Client(base_url=plain_url, timeout=30) as plain:
-        second = plain.post(path, headers=headers, **request)
+        second = plain.request(method, path, headers=headers, **request)
     return first, second
 
 
@@ -180,6 +186,29 @@ def test_hot_answers_are_counted_and_attributed(server: LiveServer, answered: li
     assert answered == [True]
     assert metrics.items_posted.value() == before + 1
     assert 'route="/api/v1/items"' in metrics.render()
+
+
+def test_who_am_i_agrees_with_the_route_and_standing_is_checked(
+    server: LiveServer, plain_url: str, answered: list[bool]
+) -> None:
+    token = server.token("k.reyes", ["items:read"])
+    auth = {"authorization": f"Bearer {token}"}
+    first, second = _both(server, plain_url, "/api/v1/session", headers=auth, method="GET")
+    _agree(first, second)
+    assert first.json()["login"] == "k.reyes"
+    assert answered == [True]
+    bad = {"authorization": "Bearer bcm_not-a-token"}
+    _agree(*_both(server, plain_url, "/api/v1/session", headers=bad, method="GET"))
+    assert answered == [True, False]
+    # standing is checked on every request: a revoked clearance ends the token at once
+    grant = server.runtime.services.run(clearances.list_clearances, "k.reyes")[0]
+    officer = server.person_id("so.whitfield")
+    server.runtime.services.run(clearances.revoke_clearance, grant.id, actor=officer, reason="t")
+    with httpx.Client(base_url=server.url, headers=auth, timeout=30) as client:
+        assert client.get("/api/v1/session").status_code == 401
+    assert answered == [True, False, False]  # handed to the route, which ended the access
+    store = server.runtime.authenticator.store
+    assert all(t.revoked_at is not None for t in store.tokens_of(server.person_id("k.reyes")))
 
 
 def _count(server: LiveServer) -> int:

@@ -31,6 +31,9 @@ def create_app(runtime: Runtime | None, *, hot_paths: bool = True) -> FastAPI:
         docs_url=None,  # no CDN-served UI: the OpenAPI document is in docs/openapi.json
         redoc_url=None,
         openapi_url=None,  # served by ops.openapi_document, behind authentication
+        # BCM exports its own metrics and logs (no OpenTelemetry): skip the per-request
+        # check for a configured provider.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.runtime = runtime
     for module in (ops, auth, items, bodies, people, feed):
@@ -40,7 +43,10 @@ def create_app(runtime: Runtime | None, *, hot_paths: bool = True) -> FastAPI:
     if runtime is not None:
         if hot_paths:  # inside ObservedApp: timed, counted, logged and headed like the rest
             app.add_middleware(
-                HotPaths, runtime=runtime, routes=items.HOT_ROUTES, api=items.router.routes
+                HotPaths,
+                runtime=runtime,
+                routes=[*items.HOT_ROUTES, *auth.HOT_ROUTES],
+                api=[*items.router.routes, *auth.router.routes],
             )
         app.add_middleware(
             ObservedApp, metrics=runtime.metrics, tls=runtime.tls, max_body=MAX_BODY_BYTES

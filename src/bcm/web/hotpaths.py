@@ -10,7 +10,8 @@ error bodies and the same response models.
 
 It answers only the plain case and hands everything else, untouched, to the FastAPI route:
 a request it takes has a bearer token that authenticates and carries the scope, a declared
-JSON body that the route's own model accepts, no query string and no ``Idempotency-Key``.
+JSON body that the route's own model accepts (or no body, for a route that takes none), no
+query string and no ``Idempotency-Key``.
 Up to that point it has changed nothing (the body it read is replayed to the route), so
 every refusal, validation error and rarer option keeps the route's exact answer. The
 documented API is the FastAPI route's; tests run every API test through this layer and
@@ -47,12 +48,12 @@ Operation = Callable[[Runtime, Credential, Any], Awaitable[tuple[int, BaseModel]
 @dataclass(frozen=True, slots=True)
 class HotRoute:
     """One operation answered here: its method and path, the token scope it needs, the
-    request model of its FastAPI route, and what it runs."""
+    request model of its FastAPI route (None: a request without a body), and what it runs."""
 
     method: str
     path: str
-    scope: TokenScope
-    model: type[BaseModel]
+    scope: TokenScope | None  # None: any valid token
+    model: type[BaseModel] | None  # None: no request body
     run: Operation
 
 
@@ -86,11 +87,10 @@ class HotPaths:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
-        length = headers.get("content-length", "")
-        if not length.isdigit() or "idempotency-key" in headers or not _is_json(headers):
+        if not _plain(route, headers):
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await _read_body(receive) if route.model is not None else b""
         if body is None:  # the client went away
             return
         answer = await self._answer(route, scope, headers, body)
@@ -108,7 +108,7 @@ class HotPaths:
         if found is None:
             return None
         try:
-            request = route.model.model_validate(json.loads(body))
+            request = None if route.model is None else route.model.model_validate(json.loads(body))
         except (ValueError, ValidationError):  # ValueError: not JSON, or not UTF-8
             return None
         scope.setdefault("state", {})["principal"] = found
@@ -126,7 +126,9 @@ class HotPaths:
         status, result = outcome
         return status, result.model_dump_json().encode(), []
 
-    async def _credential(self, headers: dict[str, str], needed: TokenScope) -> Credential | None:
+    async def _credential(
+        self, headers: dict[str, str], needed: TokenScope | None
+    ) -> Credential | None:
         """The token's credential when it authenticates and carries ``needed``; else None
         (before any chore ran, so that the route's own check does everything once)."""
         scheme, _, secret = headers.get("authorization", "").partition(" ")
@@ -137,11 +139,12 @@ class HotPaths:
             check = auth.check_token(secret.strip())
         else:
             check = await run_in_threadpool(auth.check_token, secret.strip())
-        if check.credential is None or not check.credential.may(needed):
+        found = check.credential
+        if found is None or (needed is not None and not found.may(needed)):
             return None
         if check.chore is not None:  # record the use (a write): in a thread, as the route does
             await run_in_threadpool(check.chore)
-        return check.credential
+        return found
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -152,9 +155,17 @@ def _headers(scope: Scope) -> dict[str, str]:
     return found
 
 
-def _is_json(headers: dict[str, str]) -> bool:
+def _plain(route: HotRoute, headers: dict[str, str]) -> bool:
+    """Whether the request is of the plain kind answered here (before reading its body): a
+    declared JSON body for a route with a request model, no body for one without, and no
+    ``Idempotency-Key``."""
+    if "idempotency-key" in headers:
+        return False
+    length = headers.get("content-length", "")
+    if route.model is None:
+        return length in ("", "0") and "transfer-encoding" not in headers
     kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return kind == "application/json"
+    return length.isdigit() and kind == "application/json"
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from bcm.auth.directory import Principal
+from bcm.auth.directory import Credential, Principal
+from bcm.auth.people import identity_of
 from bcm.auth.store import TokenRow
 from bcm.auth.tokens import Scope
+from bcm.web.hotpaths import HotRoute
+from bcm.web.runtime import Runtime
 from bcm.web.schemas import ERROR_RESPONSES, CleanStr
 from bcm.web.security import SESSION_COOKIE, Caller, SessionCaller, runtime_of
 
@@ -182,3 +186,17 @@ async def confirm_totp(body: TotpCode, request: Request, principal: SessionCalle
     """Turn TOTP on with a code from the pending secret."""
     await run_in_threadpool(runtime_of(request).authenticator.confirm_totp, principal, body.code)
     return Response(status_code=204)
+
+
+# -- the plain case of "who am I", answered before FastAPI (see bcm.web.hotpaths) ----------
+
+
+async def _hot_session(runtime: Runtime, found: Credential, _: None) -> tuple[int, Me] | None:
+    future = runtime.services.submit(identity_of, found.person_id, by_login=False)
+    who = await asyncio.wrap_future(future)
+    if who is None or who.problem is not None:
+        return None  # the route ends the person's access and answers 401
+    return 200, _me(Principal(found, who.login, who.is_operator))
+
+
+HOT_ROUTES = [HotRoute("GET", "/api/v1/session", None, None, _hot_session)]
