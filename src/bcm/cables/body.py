@@ -143,16 +143,6 @@ def _mark(rest: str, number: int | None, body: Body) -> tuple[str | None, str]:
     return portion, match[2]
 
 
-def _paragraph_number(line: str, last: int | None) -> tuple[int, str] | None:
-    match = L.PARAGRAPH.match(line)
-    if match is None:
-        return None
-    number = int(match[1])
-    if number == 0 or (last is not None and not last < number <= last + 3):
-        return None
-    return number, match[2]
-
-
 def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = None) -> Body:
     """Paragraphs, headings, footer and signature of the body lines (``stripped``: the lines
     carry no trailing whitespace already, as the parser's do; ``kinds``: what ``_kinds``
@@ -171,18 +161,26 @@ def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = 
     headings = _heading_lines(lines, kinds)
     reader = _Reader(body)
     position, last = 0, None
-    events = sorted(headings.union(m.start() for m in _PARAGRAPH_KIND.finditer(kinds)))
-    for index in events:
-        kind = kinds[index]
+    starts = [m.start() for m in _PARAGRAPH_KIND.finditer(kinds)]
+    for index in sorted(headings.union(starts)) if headings else starts:
         if index in headings:
             reader.plain(lines[position:index])
-            if kind != "R":
+            if kinds[index] != "R":
                 reader.heading.append(lines[index].strip())
             position = index + 1
-        elif kind == "P" and (start := _paragraph_number(lines[index], last)) is not None:
+            continue
+        match = L.PARAGRAPH.match(lines[index])  # a P line: a paragraph start if numbered on
+        if match is None:
+            continue
+        number = int(match[1])
+        if number == 0 or (last is not None and not last < number <= last + 3):
+            continue
+        if reader.current is not None and not reader.heading:
+            reader.current.text.extend(lines[position:index])  # reader.plain, shortened
+        else:
             reader.plain(lines[position:index])
-            reader.start(*start)
-            position, last = index + 1, start[0]
+        reader.start(number, match[2])
+        position, last = index + 1, number
     reader.plain(lines[position:])
     return reader.finish()
 

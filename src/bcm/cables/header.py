@@ -34,6 +34,7 @@ DATE_LINE = re.compile(
     r"\s+(\d{4}),\s+(\d{1,2}):(\d{2})$",
     re.IGNORECASE,
 )
+ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
 LIST_START = re.compile(r"^(TO|INFO|XMT)(?:\s+|/|$)(.*)$")
 PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
 
@@ -233,12 +234,18 @@ class HeaderReader:
             self._last_target.append(addressee)
         return True
 
-    def add_addressee(self, line: str) -> None:
-        """An ``RI/PLAD …`` line of the current TO or INFO list (the caller checked both)."""
-        addressee = parse_addressee(line)
-        if addressee is not None:
-            self._last_target = self.to if self._list == "TO" else self.info
-            self._last_target.append(addressee)
+    def add_addressees(self, lines: list[str], index: int) -> int:
+        """Read the ``RI/PLAD …`` lines of the current TO or INFO list from ``lines[index]`` on
+        (the caller checked the list is open); the index of the first line that is not one."""
+        target = self.to if self._list == "TO" else self.info
+        routed, end = ROUTED_ADDRESS.match, len(lines)
+        while index < end and routed(lines[index]):
+            addressee = parse_addressee(lines[index])
+            if addressee is not None:
+                self._last_target = target
+                target.append(addressee)
+            index += 1
+        return index
 
     def _exclude(self, address: str) -> None:
         target = self._last_target

@@ -163,7 +163,6 @@ REF = re.compile(
 CLASSIFIED_BY = re.compile(
     r"^(?:\d\.\s*)?(?:\([A-Z]\)\s*)?CLASS\w*\s+BY\b\s*:?\s*(?P<value>.*)$", re.IGNORECASE
 )
-ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
 # The E.O. 13526 classification block (markings.md §7), when a message carries it.
 DECLASSIFY_ON = re.compile(r"^Declassify\s+On\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 REASON = re.compile(r"^Reasons?\s*:\s*(?P<value>1\s?\.\s?[245].*)$", re.IGNORECASE)

@@ -114,6 +114,9 @@ def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     return 0
 
 
+# A line's kind from whether it has text: b"\x00" -> B(lank), b"\x01" -> T(ext).
+_BLANK_OR_TEXT = bytes.maketrans(b"\x00\x01", b"BT")
+
 # The list of ``_Fields`` that holds each open field's lines.
 _FIELD_LISTS = {"TAGS": "tags", "SUBJECT": "subject", "REF": "refs", "CLASSIFIED": "classified"}
 
@@ -149,12 +152,10 @@ class _Parser:
 
     # Each zone reader returns the zone that starts at the index it returns.
     def _read_head(self, lines: list[str], index: int) -> tuple[str, int]:
-        routed, header, end = L.ROUTED_ADDRESS.match, self.header, len(lines)
+        header, end = self.header, len(lines)
         while index < end:
             if header.in_list:
-                while index < end and routed(lines[index]):
-                    header.add_addressee(lines[index])  # the bulk of a header: RI/PLAD lines
-                    index += 1
+                index = header.add_addressees(lines, index)  # the bulk of a header
                 if index == end:
                     break
             zone = self._head(lines[index].strip(), index + 1)
@@ -360,17 +361,15 @@ class _Parser:
     def _take_body(self, lines: list[str], index: int, scan: BodyScan, drop: set[int]) -> None:
         """The body lines, and their kinds for ``split_body`` from the scan (B blank, P
         paragraph start candidate, R rule, T text)."""
-        kinds = ["T" if line else "B" for line in lines[index:]]
-        for found, kind in ((scan.paragraphs, "P"), (scan.rules, "R")):
+        body = lines[index:]
+        kinds = bytearray(map(bool, body)).translate(_BLANK_OR_TEXT)
+        for found, kind in ((scan.paragraphs, ord("P")), (scan.rules, ord("R"))):
             for at in found:
                 kinds[at - index] = kind
-        if drop:
-            kept = [at for at in range(index, len(lines)) if at not in drop]
-            self.body.extend(lines[at] for at in kept)
-            self.body_kinds = "".join(kinds[at - index] for at in kept)
-        else:
-            self.body.extend(lines[index:])
-            self.body_kinds = "".join(kinds)
+        for at in sorted(drop, reverse=True):
+            del body[at - index], kinds[at - index]
+        self.body.extend(body)
+        self.body_kinds = kinds.decode("ascii")
 
     def build(self) -> Telegram:
         fields = self.fields if self.first_block is None else self.first_block.merge(self.fields)
