@@ -92,6 +92,15 @@ def _kinds(lines: list[str]) -> str:
     return "".join(kinds)
 
 
+def _line_kind(line: str) -> str:
+    """What ``_kinds`` gives for one line."""
+    if L.PARAGRAPH_LINE.match("\n" + line):
+        return "P"
+    if L.RULE_LINE.match("\n" + line):
+        return "R"
+    return "T" if line else "B"
+
+
 # A run of lines is a paragraph start (P) and the text after it, or text without one; runs
 # without a paragraph start are preceded by a blank line (or nothing), never by a P run.
 # Searched in "B" + kinds: the literal first character lets the regex engine skip ahead.
@@ -156,7 +165,7 @@ def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = 
     else:
         kinds = kinds[: len(lines)]
         if lines and lines[-1] is not last_line:  # the signature was cut off the last line
-            kinds = kinds[:-1] + _kinds(lines[-1:])
+            kinds = kinds[:-1] + _line_kind(lines[-1])
     kinds = _take_footer(lines, kinds, body)
     headings = _heading_lines(lines, kinds)
     reader = _Reader(body)
