@@ -24,6 +24,15 @@ from bcm.domain.model import Item, Mode
 from bcm.storage import codecs
 
 WORD = re.compile(r"[^\W_]+")
+
+# How the SQLite writer indexes the items a batch wrote (seq in [first, last]): the document
+# is an item's text and its paragraphs' text, as in migration r0003 (r0005 dropped the
+# trigger that did it per row).
+SQLITE_FILL = (
+    "INSERT INTO items_fts(rowid, document) SELECT seq, items.text || ' ' || "
+    "coalesce((SELECT group_concat(json_extract(value, '$[1]'), ' ') "
+    "FROM json_each(items.paragraphs)), '') FROM items WHERE seq BETWEEN ? AND ?"
+)
 Pair = tuple[str, str]
 
 

@@ -67,6 +67,9 @@ class Tails:
         """Write the buffered item and audit rows (one ``executemany`` each)."""
         if self.pending_items:
             hot.item_insert.execute_many(cursor, self.pending_items)
+            if hot.fts_fill is not None:  # one statement for the lot (migration r0005)
+                seqs = [row[_ITEM_SEQ] for row in self.pending_items]
+                cursor.execute(hot.fts_fill, (min(seqs), max(seqs)))
             self.pending_items.clear()
         if self.pending_audit:
             hot.audit_insert.execute_many(cursor, self.pending_audit)
@@ -94,6 +97,9 @@ _GRANTS_OF = (
     .where(schema.clearances.c.person == bindparam("b_v"))
     .order_by(schema.clearances.c.id)
 )
+
+
+_ITEM_SEQ = codecs.ITEM_COLUMNS.index("seq")
 
 
 class RawStatement:
@@ -127,6 +133,8 @@ class HotPath:
     def __init__(self, dialect: Dialect) -> None:
         self.item_insert = RawStatement(schema.items, codecs.ITEM_COLUMNS, dialect)
         self.audit_insert = RawStatement(schema.audit, chain.AUDIT_COLUMNS, dialect)
+        # SQLite's full-text index is the writer's to fill; PostgreSQL's trigger fills its own
+        self.fts_fill = fulltext.SQLITE_FILL if dialect.name == "sqlite" else None
         self.dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
 
 
