@@ -62,7 +62,7 @@ from bcm.storage.chain import FORMAT_VERSION, GENESIS, audit_columns
 # starting the worker costs about what it saves).
 SPLIT_FROM = 20_000
 # The worker's share of a split chain, in percent: this process also compares the items.
-FIRST_HALF = 70
+FIRST_HALF = 60
 
 
 @dataclass(frozen=True, slots=True)
