@@ -67,7 +67,7 @@ def _take_signature(lines: list[str], body: Body) -> None:
 def _take_footer(lines: list[str], kinds: str, body: Body) -> str:
     """Move a ``*****`` block after the last paragraph into ``footer``; returns the kinds left."""
     after = kinds.rfind("P") + 1
-    if not any("*****" in line for line in lines[after:]):
+    if "*****" not in "\n".join(lines[after:]):
         return kinds
     for index in range(after, len(lines)):
         if L.FOOTER_RULE.match(lines[index]):

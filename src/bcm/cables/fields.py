@@ -124,7 +124,8 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 # --- Classified By ------------------------------------------------------------------------------
 
-_SECTION_NO = re.compile(r"\b1\s?\.\s?([245])(?![0-9])")
+# "\b1\s?\.\s?([245])(?![0-9])", written to start with its literal (the search skips ahead).
+_SECTION_NO = re.compile(r"1(?<!\w1)\s?\.\s?([245])(?![0-9])")
 _REASON_LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 _TRAILING_NOISE = re.compile(
     r"(?:[\s,;:(-]|\b(?:for|per|and|reasons?|reason\(s\)|reaons|re\s?a?\s?sons?|rea|"
@@ -188,10 +189,12 @@ _REF_LABEL = re.compile(
     r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|[.):]|\s-\s))",
     re.IGNORECASE,
 )
-_MONTH_WORDS = (
-    *("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"),
-    *("JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST", "SEPTEMBER"),
-    *("OCTOBER", "NOVEMBER", "DECEMBER"),
+_MONTH_WORDS = frozenset(
+    (
+        *("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV"),
+        *("DEC", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST"),
+        *("SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"),
+    )
 )
 _NOT_POSTS = frozenset(
     [
@@ -287,10 +290,8 @@ def _cable_ids(text: str, default_year: int | None) -> list[str]:
             continue
         if words[-1] in _MONTH_WORDS and (number <= 31 or 1950 <= number <= 2030):
             continue  # "NOV 2", "JULY 2009": a date, not a telegram
-        year_text = next(
-            (match[g] for g in ("year", "year2", "year3", "year4", "year5", "year6") if match[g]),
-            None,
-        )
+        before = match["year"] or match["year2"] or match["year3"]  # the first year written
+        year_text = before or match["year4"] or match["year5"] or match["year6"]
         year = int(year_text) if year_text else default_year
         if year is None:
             continue
