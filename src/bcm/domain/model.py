@@ -233,3 +233,16 @@ class Item:
     text: str = ""
     paragraphs: tuple[Paragraph, ...] = ()
     supersedes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey:
+    """An idempotency key a person posted under: a digest of the request it came with and
+    the item it produced. Stored in the item's own transaction, so a key exists exactly when
+    its item does."""
+
+    person: str
+    key: str
+    fingerprint: str
+    item: str
+    created_at: datetime

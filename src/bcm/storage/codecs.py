@@ -24,6 +24,7 @@ from bcm.domain.model import (
     Person,
     PersonKind,
     Position,
+    PostKey,
     RequestStatus,
     Role,
     Stage,
@@ -361,3 +362,17 @@ CODECS: dict[type[Any], Codec] = {
     ClearanceRequest: Codec(schema.clearance_requests, request_row, request_of),
     Body: Codec(schema.bodies, body_row, body_of, key_column="key"),
 }
+
+
+def post_key_row(k: PostKey) -> dict[str, Any]:
+    return {
+        "person": k.person,
+        "key": k.key,
+        "fingerprint": k.fingerprint,
+        "item": k.item,
+        "created_at": format_time(k.created_at),
+    }
+
+
+def post_key_of(r: Row) -> PostKey:
+    return PostKey(r["person"], r["key"], r["fingerprint"], r["item"], parse_time(r["created_at"]))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 from bcm.domain.audit import AuditEntry, AuditRecord
 from bcm.domain.events import Event, NullPublisher, Publisher
 from bcm.domain.ids import new_id
-from bcm.domain.model import ClearanceGrant, Item, Mode
+from bcm.domain.model import ClearanceGrant, Item, Mode, PostKey
 from bcm.errors import Conflict
 from bcm.storage import chain, fulltext
 from bcm.storage.keys import natural_key
@@ -33,6 +33,7 @@ class _State:
         self.items: dict[str, Item] = {}
         self.item_order: list[str] = []
         self.audit: list[AuditRecord] = []
+        self.post_keys: dict[tuple[str, str], PostKey] = {}
 
 
 class MemoryUnitOfWork:
@@ -53,7 +54,7 @@ class MemoryUnitOfWork:
     def _table(self, kind: type[Any]) -> dict[str, Any]:
         return self._state.entities.setdefault(kind, {})
 
-    def _put(self, table: dict[str, Any], key: str, value: Any) -> None:
+    def _put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         missing = object()
         old = table.get(key, missing)
         table[key] = value
@@ -148,6 +149,20 @@ class MemoryUnitOfWork:
     ) -> list[Item]:
         """A scan of every item."""
         return fulltext.memory_page(self._state.items.values(), terms, mode, among, limit)
+
+    def post_keys(self, person: str, keys: Collection[str]) -> dict[str, PostKey]:
+        """From the dictionary."""
+        stored = self._state.post_keys
+        return {k: stored[(person, k)] for k in keys if (person, k) in stored}
+
+    def add_post_keys(self, keys: Sequence[PostKey]) -> None:
+        """Insert; a key the person used before is a :class:`Conflict`."""
+        stored = self._state.post_keys
+        names = [(k.person, k.key) for k in keys]
+        if len(set(names)) < len(names) or any(name in stored for name in names):
+            raise Conflict("an idempotency key was used before")
+        for name, key in zip(names, keys, strict=True):
+            self._put(stored, name, key)
 
     def audit_tail(self) -> tuple[int, str]:
         """The last record's seq and hash."""

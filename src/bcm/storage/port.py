@@ -28,6 +28,7 @@ from bcm.domain.model import (
     Organization,
     Person,
     Position,
+    PostKey,
 )
 from bcm.errors import BcmError
 from bcm.storage.fulltext import MatchGroup
@@ -113,6 +114,14 @@ class UnitOfWork(Protocol):
         self, terms: Sequence[str], *, mode: Mode, among: Collection[tuple[str, str]], limit: int
     ) -> list[Item]:
         """The newest ``limit`` matching items whose (body, label) is one of ``among``."""
+        ...
+
+    def post_keys(self, person: str, keys: Collection[str]) -> dict[str, PostKey]:
+        """The idempotency keys among ``keys`` that ``person`` posted under, by key."""
+        ...
+
+    def add_post_keys(self, keys: Sequence[PostKey]) -> None:
+        """Record idempotency keys (a key already used by the person is a Conflict)."""
         ...
 
     def audit_tail(self) -> tuple[int, str]:

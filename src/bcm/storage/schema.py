@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -186,3 +187,15 @@ audit = Table(
 )
 Index("ix_audit_actor_seq", audit.c.actor, audit.c.seq)
 Index("ix_audit_target_seq", audit.c.target, audit.c.seq)
+
+# Idempotency keys of item posts (migration r0006): written in the post's own transaction.
+post_keys = Table(
+    "post_keys",
+    metadata,
+    Column("person", ID, nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("item", ID, nullable=False),
+    Column("created_at", TIME, nullable=False),
+    PrimaryKeyConstraint("person", "key"),
+)

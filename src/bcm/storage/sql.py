@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bcm.domain.audit import AuditEntry, AuditRecord
 from bcm.domain.events import Event
 from bcm.domain.ids import new_id
-from bcm.domain.model import ClearanceGrant, Item, Mode
+from bcm.domain.model import ClearanceGrant, Item, Mode, PostKey
 from bcm.errors import Conflict
 from bcm.storage import chain, codecs, fulltext, schema
 from bcm.storage.keys import natural_key
@@ -280,6 +280,22 @@ class SqlUnitOfWork:
         """Through the engine's full-text index."""
         self._flush()
         return fulltext.sql_page(self._conn, terms, mode, among, limit)
+
+    def post_keys(self, person: str, keys: Collection[str]) -> dict[str, PostKey]:
+        """From the table (written directly, never buffered: a later unit of work in the same
+        batch sees them)."""
+        table = schema.post_keys
+        query = select(table).where(table.c.person == person, table.c.key.in_(list(keys)))
+        rows = self._conn.execute(query).mappings()
+        return {r["key"]: codecs.post_key_of(r) for r in rows}
+
+    def add_post_keys(self, keys: Sequence[PostKey]) -> None:
+        """Insert; a key the person used before is a :class:`Conflict`."""
+        self.dirty = True
+        try:
+            self._conn.execute(schema.post_keys.insert(), [codecs.post_key_row(k) for k in keys])
+        except IntegrityError as error:
+            raise Conflict("an idempotency key was used before") from error
 
     def audit_tail(self) -> tuple[int, str]:
         """From the tails tracked in this batch (read under the append lock)."""
