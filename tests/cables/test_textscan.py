@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bcm.cables import lines as L
-from bcm.cables.body import _kinds, split_body
+from bcm.cables.body import _heading_lines, _kinds, split_body
 from bcm.cables.textscan import BodyScan, JoinedLines
 
 # Lines of each kind the scans look for, and the "PAGE" line whose match takes the newline.
@@ -99,3 +99,24 @@ def test_a_page_line_hides_the_next_line_from_the_special_scan() -> None:
     scan = BodyScan.of(JoinedLines.of(lines), 0)
     assert scan.specials == [0, 2]
     assert BodyScan.of(JoinedLines.of(lines), 1).specials == [1, 2]
+
+
+def headings_run_by_run(kinds: str) -> set[int]:
+    """Heading lines as the first version found them: every run, and the run after it."""
+    headings: set[int] = set()
+    runs = [(m.start(), m.end()) for m in re.finditer(r"[PTR][TR]*", kinds)]
+    for position, (start, end) in enumerate(runs):
+        run = kinds[start:end]
+        if "P" in run:
+            continue
+        rules = run.count("R")
+        following = kinds[slice(*runs[position + 1])] if position + 1 < len(runs) else ""
+        followed_by_rule = bool(following) and following.count("R") == len(following)
+        if (rules or followed_by_rule) and len(run) - rules <= 4:
+            headings.update(range(start, end))
+    return headings
+
+
+@given(st.text(alphabet="BPTR", max_size=40))
+def test_headings_are_found_as_run_by_run(kinds: str) -> None:
+    assert _heading_lines([], kinds) == headings_run_by_run(kinds)
