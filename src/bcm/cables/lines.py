@@ -195,13 +195,20 @@ FIELD_LABEL = _labels(
 )
 
 REF_ITEM = re.compile(r"^\s*(?:[A-Z](?:\.\)|[.):])|\([A-Z]\)|\[[A-Z]\]|-)\s")
-_INLINE_WORDS = ("tags", "subject", "ref", "classified by", "e.o", "e. o", "sensitive but")
 
 
 def inline_parts(line: str) -> list[str]:
     """A line split before labels run into it (``... E.O. 12958: DECL: ... TAGS: ...``)."""
     lower = line[1:].lower()
-    if not any(word in lower for word in _INLINE_WORDS):
+    if not (  # the words of INLINE_LABEL, tested in turn (a generator costs more here)
+        "tags" in lower
+        or "subject" in lower
+        or "ref" in lower
+        or "classified by" in lower
+        or "e.o" in lower
+        or "e. o" in lower
+        or "sensitive but" in lower
+    ):
         return [line]
     return INLINE_LABEL.split(line)
 
