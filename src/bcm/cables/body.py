@@ -175,7 +175,8 @@ def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = 
     starts = [m.start() for m in _PARAGRAPH_KIND.finditer(kinds)]
     for index in sorted(headings.union(starts)) if headings else starts:
         if index in headings:
-            reader.plain(lines[position:index])
+            if position < index:  # (consecutive heading lines have nothing between them)
+                reader.plain(lines[position:index])
             if kinds[index] != "R":
                 reader.heading.append(lines[index].strip())
             position = index + 1
