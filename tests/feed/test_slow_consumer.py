@@ -125,6 +125,9 @@ def test_a_stalled_client_is_told_to_resync_and_slows_nobody(server: LiveServer)
         for reader in readers:
             reader.stop.set()
         got, resync, closed = drain(slow)
+    for reader in readers:  # before the server goes away under them
+        reader.join(timeout=10)
+        assert not reader.is_alive()
 
     # The others were not held back (generous bounds: this is a correctness test).
     assert statistics.median(loaded) <= max(4 * statistics.median(calm), 0.25)

@@ -167,10 +167,24 @@ def test_batches_agree_with_the_route(
     assert answered == [True, True]
     assert _count(server) == 40  # the good batch twice, nothing of the bad one
     keyed = {"items": [{**_post(f"k{n}"), "idempotency_key": f"key-{n}"} for n in range(3)]}
-    with httpx.Client(base_url=server.url, headers=auth, timeout=30) as client:
-        assert client.post("/api/v1/items/batch", json=keyed).status_code == 201
-        assert client.post("/api/v1/items/batch", json=keyed).status_code == 200
-    assert answered == [True, True, False, False]  # keyed batches: handed to the route
+    with httpx.Client(base_url=server.url, headers=auth, timeout=30) as hot:
+        first = hot.post("/api/v1/items/batch", json=keyed)
+        assert first.status_code == 201
+        with httpx.Client(base_url=plain_url, headers=auth, timeout=30) as plain:
+            replayed = plain.post("/api/v1/items/batch", json=keyed)
+            assert replayed.status_code == 200
+            assert replayed.json() == first.json()
+            assert hot.post("/api/v1/items/batch", json=keyed).json() == first.json()
+            changed = {"items": [{**keyed["items"][0], "text": "other"}, *keyed["items"][1:]]}
+            conflict = [c.post("/api/v1/items/batch", json=changed) for c in (hot, plain)]
+            _agree(*conflict)
+            assert conflict[0].status_code == 409
+            partial = {"items": [keyed["items"][0], _post("no key")]}
+            refused = [c.post("/api/v1/items/batch", json=partial) for c in (hot, plain)]
+            _agree(*refused)
+            assert refused[0].status_code == 422
+    # keyed batches are answered here too; a batch with keys on some items only is not
+    assert answered == [True, True, True, True, True, False]
     assert _count(server) == 43
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
-    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -61,17 +60,4 @@ tokens = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
     Column("last_used_at", DateTime(timezone=True), nullable=True),
-)
-
-# Idempotency keys of item posts: the unique (person, key) pair is the claim that makes a
-# retried or concurrent post with the same key return the first one's item.
-idempotency = Table(
-    "api_idempotency",
-    metadata,
-    Column("person_id", String(36), nullable=False),
-    Column("key", String(200), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-    Column("item_id", String(36), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    PrimaryKeyConstraint("person_id", "key"),
 )

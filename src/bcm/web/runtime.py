@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from bcm.auth.authenticator import Authenticator
 from bcm.feed.hub import Hub
 from bcm.services.core import Services
-from bcm.web.idempotency import IdempotencyStore
 from bcm.web.metrics import Metrics
 
 
@@ -21,7 +20,6 @@ class Runtime:
 
     services: Services
     authenticator: Authenticator
-    idempotency: IdempotencyStore
     metrics: Metrics = field(default_factory=Metrics)
     tls: bool = False
     feed: Hub | None = None  # the live feed's hub (None: no feed, e.g. one-shot CLI runs)

@@ -20,7 +20,6 @@ from bcm.feed.hub import Hub, HubSettings
 from bcm.feed.publisher import FeedPublisher
 from bcm.feed.wiring import open_broker
 from bcm.storage.engine import normalize_url
-from bcm.web.idempotency import IdempotencyStore
 from bcm.web.runtime import Runtime
 
 log = logging.getLogger("bcm.web")
@@ -80,7 +79,7 @@ def open_runtime(
         rate_limit=FailureRateLimit(clock),
     )
     hub = Hub(services, broker, settings=feed, on_lost_standing=authenticator.end_access)
-    runtime = Runtime(services, authenticator, IdempotencyStore(engine), tls=tls, feed=hub)
+    runtime = Runtime(services, authenticator, tls=tls, feed=hub)
     register_store_gauges(runtime)
     return runtime
 

@@ -3,20 +3,16 @@ access policy. A 2xx answer to a post means the item is committed."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi import Path as PathParam
-from starlette.concurrency import run_in_threadpool
 
 from bcm.auth.directory import Credential
 from bcm.auth.people import subject_in_standing
 from bcm.auth.tokens import Scope
-from bcm.domain.model import Item
-from bcm.errors import BcmError, Forbidden, InvalidInput, MarkingError, NotFound
+from bcm.domain.model import Item, PostKey
+from bcm.errors import BcmError, Conflict, Forbidden, InvalidInput, MarkingError, NotFound
 from bcm.services import items
 from bcm.services.core import Tx
 from bcm.storage.port import Refused
@@ -106,36 +102,35 @@ def _payload(post: ItemIn) -> dict[str, Any]:
     return post.model_dump(exclude={"idempotency_key"})
 
 
-def access_items_by_ids(tx: Tx, ids: list[str], *, actor: str) -> list[Item]:
-    """Each item, through the access policy (a replayed post shows what the caller may see)."""
-    return [items.access_item_by_id(tx, ident, actor=actor) for ident in ids]
-
-
-async def _idempotent(
-    request: Request,
-    found: Credential,
-    keys: dict[str, str],
-    post: Callable[[], Awaitable[list[Item]]],
+def post_under_keys(
+    tx: Tx, posts: list[ItemIn], keys: list[tuple[str, str]], *, actor: str, batch: bool
 ) -> tuple[list[Item], bool]:
-    """Post under claimed keys: (items, False); or, when the keys were claimed before, the
-    first posts' items: (items, True)."""
-    store = runtime_of(request).idempotency
-    person = found.person_id
-    if await run_in_threadpool(store.claim, person, keys, datetime.now(UTC)) is not None:
-        settled = await run_in_threadpool(store.settled, person, keys)
-        ids = [settled[key] for key in keys]
-        return await call_service(request, found, access_items_by_ids, ids), True
-    try:
-        posted = await post()
-    except asyncio.CancelledError:
-        # The unit of work may still commit: keep the claim (a retry then waits for it, or
-        # gets 409 "outcome unknown") rather than risk a second item.
-        raise
-    except Exception:  # the unit of work failed and rolled back: a retry may post
-        await run_in_threadpool(store.release, person, list(keys))
-        raise
-    by_key = dict(zip(keys, (item.id for item in posted), strict=True))
-    await run_in_threadpool(store.complete, person, by_key)
+    """Post under idempotency keys — (key, request fingerprint) per post — in one unit of
+    work, the keys written with their items (so a key exists exactly when its item does):
+    (items, False). When the keys were used before for the same requests: the first posts'
+    items as the caller may read them now, and True. ``batch``: all or nothing, errors
+    naming the item's index (else one post, as ``post_one``)."""
+    subject_in_standing(tx, actor)
+    found = tx.uow.post_keys(actor, [key for key, _ in keys])
+    if found:
+        for key, fp in keys:
+            prior = found.get(key)
+            if prior is not None and prior.fingerprint != fp:
+                raise Conflict(f"Idempotency-Key {key!r} was used for a different request")
+        if len(found) < len(keys):
+            raise Conflict("some of these idempotency keys were used before, for another batch")
+        return [items.access_item_by_id(tx, found[key].item, actor=actor) for key, _ in keys], True
+    posted = (
+        post_items_all_or_nothing(tx, posts, actor=actor)
+        if batch
+        else [post_one(tx, posts[0], actor=actor)]
+    )
+    tx.uow.add_post_keys(
+        [
+            PostKey(actor, key, fp, item.id, tx.now)
+            for (key, fp), item in zip(keys, posted, strict=True)
+        ]
+    )
     return posted, False
 
 
@@ -162,14 +157,12 @@ async def post_item(
     """Post to a body; the label must not exceed the author's clearance or the body's
     ceiling. With ``Idempotency-Key``, a retry returns the first post's item (200)."""
 
-    async def one() -> list[Item]:
-        return [await _post_one(request, found, post)]
-
     if key is None:
-        posted, replayed = await one(), False
+        posted, replayed = [await _post_one(request, found, post)], False
     else:
-        posted, replayed = await _idempotent(
-            request, found, {key: fingerprint(_payload(post))}, one
+        keyed = [(key, fingerprint(_payload(post)))]
+        posted, replayed = await call_service(
+            request, found, post_under_keys, [post], keyed, batch=False, checks_standing=True
         )
     if replayed:
         response.status_code = 200
@@ -195,15 +188,21 @@ async def post_batch(
     if keys and len(keys) != len(batch.items):
         raise InvalidInput("items", "an idempotency_key on every item or on none, all distinct")
     posts: list[ItemIn] = list(batch.items)
-
-    async def run() -> list[Item]:
-        return await call_service(
+    if keys:
+        posted, replayed = await call_service(
+            request,
+            found,
+            post_under_keys,
+            posts,
+            list(keys.items()),
+            batch=True,
+            checks_standing=True,
+        )
+    else:
+        posted = await call_service(
             request, found, post_items_all_or_nothing, posts, checks_standing=True
         )
-
-    posted, replayed = (
-        await _idempotent(request, found, keys, run) if keys else (await run(), False)
-    )
+        replayed = False
     if replayed:
         response.status_code = 200
     else:
@@ -255,12 +254,28 @@ async def _hot_post(runtime: Runtime, found: Credential, post: ItemIn) -> tuple[
 async def _hot_batch(
     runtime: Runtime, found: Credential, batch: BatchIn
 ) -> tuple[int, BatchOut] | None:
-    if any(p.idempotency_key for p in batch.items):
-        return None  # keyed batches: the route's idempotency handling
+    keys = {p.idempotency_key: fingerprint(_payload(p)) for p in batch.items if p.idempotency_key}
+    if keys and len(keys) != len(batch.items):
+        return None  # the route's error
     posts: list[ItemIn] = list(batch.items)
-    posted = await run_as(runtime, found, post_items_all_or_nothing, posts, checks_standing=True)
-    count_posted(runtime.metrics, posted)
-    return 201, BatchOut(items=[item_out(item) for item in posted])
+    if keys:
+        posted, replayed = await run_as(
+            runtime,
+            found,
+            post_under_keys,
+            posts,
+            list(keys.items()),
+            batch=True,
+            checks_standing=True,
+        )
+    else:
+        posted = await run_as(
+            runtime, found, post_items_all_or_nothing, posts, checks_standing=True
+        )
+        replayed = False
+    if not replayed:
+        count_posted(runtime.metrics, posted)
+    return (200 if replayed else 201), BatchOut(items=[item_out(item) for item in posted])
 
 
 HOT_ROUTES = [
