@@ -88,6 +88,10 @@ _HINT = re.compile(
 )
 
 
+# classification_line is None for every line this does not match (a cheap test first).
+CLASSIFICATION_HINT = _HINT
+
+
 def classification_line(line: str) -> ClassificationLine | None:
     """Recognise ``S E C R E T SECTION 01 OF 02 TOKYO 000445`` and its messy variants."""
     if not _HINT.match(line):

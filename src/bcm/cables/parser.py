@@ -189,7 +189,8 @@ class _Parser:
         if not line:
             self.header.feed("", number)
             return "head"
-        classification = L.classification_line(line)
+        hint = L.CLASSIFICATION_HINT.match(line)
+        classification = L.classification_line(line) if hint else None
         if classification is not None and (self.header.started or classification.number):
             self.fields.line = classification
             return "fields+"
@@ -213,12 +214,13 @@ class _Parser:
 
     def _field_line(self, line: str, number: int) -> bool:
         """Read a non-blank line of the fields zone; False when the body starts with it."""
-        if L.is_noise(line):
+        if (" OF " in line or "PAGE" in line) and L.is_noise(line):  # (its own pre-tests)
             return True
-        classification = L.classification_line(line)
-        if classification is not None and (classification.number or " " in line[:3]):
-            self._classification_again(classification, number)
-            return True
+        if L.CLASSIFICATION_HINT.match(line):
+            classification = L.classification_line(line)
+            if classification is not None and (classification.number or " " in line[:3]):
+                self._classification_again(classification, number)
+                return True
         if ":" in line or "Sensitive" in line:
             parts = L.inline_parts(line)
             if len(parts) > 1:
