@@ -67,10 +67,24 @@ class ItemCheck:
             raise ChainBroken(min(missing), "a recorded item is missing from the items table")
 
 
+# What _content gives for content it cannot digest: never a recorded digest (those are hex).
+MALFORMED = "malformed content"
+
+
 def _content(text: str, paragraphs: str | None) -> str:
     """``content_digest`` of a stored item; an item without paragraphs (most of them) takes
     a shortcut that hashes the same bytes (its only part: ``<bytes>:<utf-8 text>``)."""
     if paragraphs and paragraphs != "[]":
-        return content_digest(text, orjson.loads(paragraphs))
+        return _with_paragraphs(text, paragraphs)
+    if type(text) is not str:  # SQLite stores any type in any column
+        return MALFORMED
     encoded = text.encode("utf-8")
     return hashlib.sha256(b"%d:%b" % (len(encoded), encoded)).hexdigest()
+
+
+def _with_paragraphs(text: str, paragraphs: str) -> str:
+    try:
+        pairs = [(mark, body) for mark, body in orjson.loads(paragraphs)]
+        return content_digest(text, pairs)
+    except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
+        return MALFORMED  # edited into something the services never store
