@@ -11,9 +11,10 @@ newline ending its line, which hides the next line from that scan (not from the 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate, islice, repeat
 
 from bcm.cables import lines as L
 
@@ -73,21 +74,18 @@ class BodyScan:
     def of(cls, joined: JoinedLines, start: int) -> BodyScan:
         text = joined.text
         position = joined.newline_before(start)
-        paragraphs: list[int] = []
-        rules: list[int] = []
+        matches = list(_BODY_LINE.finditer(text, position))
+        # The line of a match: the newlines up to it, counted gap by gap from line ``start``.
+        ends = [match.start() + 1 for match in matches]
+        counts = map(text.count, repeat("\n"), [position, *ends[:-1]], ends)
+        lines = list(islice(accumulate(counts, initial=start - 1), 1, None))
+        kinds = [match.lastgroup for match in matches]
+        paragraphs = [line for line, kind in zip(lines, kinds, strict=True) if kind == "P"]
+        rules = [line for line, kind in zip(lines, kinds, strict=True) if kind == "R"]
         specials: set[int] = set()
         spans: list[tuple[int, int]] = []
-        line, last = start - 1, position  # the line of a match: newlines up to it, less one
-        for match in _BODY_LINE.finditer(text, position):
-            at = match.start()
-            line += text.count("\n", last, at + 1)
-            last = at + 1
-            kind = match.lastgroup
-            if kind == "P":
-                paragraphs.append(line)
-            elif kind == "R":
-                rules.append(line)
-            else:
+        for line, kind, match in zip(lines, kinds, matches, strict=True):
+            if kind is None:  # a special line
                 specials.add(line)
                 spans.append(match.span())
                 if text[match.end() - 1] == "\n":  # the next line: hidden from this scan only
@@ -116,6 +114,6 @@ def _paragraph_or_rule(
     text: str, newline: int, line: int, paragraphs: list[int], rules: list[int]
 ) -> None:
     if L.PARAGRAPH_LINE.match(text, newline):
-        paragraphs.append(line)
+        insort(paragraphs, line)
     elif L.RULE_LINE.match(text, newline):
-        rules.append(line)
+        insort(rules, line)
