@@ -146,11 +146,33 @@ def test_requests_the_hot_paths_do_not_take_get_the_routes_answer(
     assert answered == [False] * len(cases)
     with httpx.Client(base_url=server.url, timeout=30) as client:  # no credential at all
         assert client.post("/api/v1/items", json=_post("x")).status_code == 401
-        keyed = {"authorization": f"Bearer {writer}", "idempotency-key": "k1"}
-        assert client.post("/api/v1/items", json=_post("x"), headers=keyed).status_code == 201
-        assert client.post("/api/v1/items", json=_post("x"), headers=keyed).status_code == 200
-    # the post without a credential was handed on; keyed posts never reach the decision
-    assert answered == [False] * (len(cases) + 1)
+    assert answered == [False] * (len(cases) + 1)  # all handed on
+    assert _count(server) == 0
+
+
+def test_keyed_posts_agree_with_the_route(
+    server: LiveServer, plain_url: str, answered: list[bool]
+) -> None:
+    writer = server.token("k.reyes", ["items:write"])
+    keyed = {"authorization": f"Bearer {writer}", "idempotency-key": "k1"}
+    with httpx.Client(base_url=server.url, headers=keyed, timeout=30) as hot:
+        first = hot.post("/api/v1/items", json=_post("x"))
+        assert first.status_code == 201
+        with httpx.Client(base_url=plain_url, headers=keyed, timeout=30) as plain:
+            replays = [c.post("/api/v1/items", json=_post("x")) for c in (hot, plain)]
+            _agree(*replays)
+            assert replays[0].status_code == 200
+            assert replays[0].json() == first.json()
+            other = [c.post("/api/v1/items", json=_post("y")) for c in (hot, plain)]
+            _agree(*other)
+            assert other[0].status_code == 409
+            long_key = {"idempotency-key": "k" * 201}  # the header's type refuses it
+            refused = [
+                c.post("/api/v1/items", json=_post("z"), headers=long_key) for c in (hot, plain)
+            ]
+            _agree(*refused)
+            assert refused[0].status_code == 422
+    assert answered == [True, True, True, False]
     assert _count(server) == 1
 
 

@@ -10,8 +10,9 @@ error bodies and the same response models.
 
 It answers only the plain case and hands everything else, untouched, to the FastAPI route:
 a request it takes has a bearer token that authenticates and carries the scope, a declared
-JSON body that the route's own model accepts (or no body, for a route that takes none), no
-query string and no ``Idempotency-Key``.
+JSON body that the route's own model accepts (or no body, for a route that takes none) and
+no query string; an operation may hand on more (an ``Idempotency-Key`` the route's own
+header type refuses).
 Up to that point it has changed nothing (the body it read is replayed to the route), so
 every refusal, validation error and rarer option keeps the route's exact answer. The
 documented API is the FastAPI route's; tests run every API test through this layer and
@@ -40,9 +41,12 @@ from bcm.web.runtime import Runtime
 
 log = logging.getLogger("bcm.web")
 
-# What an operation does with the validated request: the status and the response model, or
-# None — before it changed anything — to let the FastAPI route answer instead.
-Operation = Callable[[Runtime, Credential, Any], Awaitable[tuple[int, BaseModel] | None]]
+# What an operation does with the validated request (and the request's headers, by lower-case
+# name): the status and the response model, or None — before it changed anything — to let
+# the FastAPI route answer instead.
+Operation = Callable[
+    [Runtime, Credential, Any, dict[str, str]], Awaitable[tuple[int, BaseModel] | None]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ class HotPaths:
             return None
         scope.setdefault("state", {})["principal"] = found
         try:
-            outcome = await route.run(self.runtime, found, request)
+            outcome = await route.run(self.runtime, found, request, headers)
         except BcmError as error:
             status, content = error_body(error)
             extra = [(b"www-authenticate", b"Bearer")] if status == 401 else []
@@ -157,10 +161,7 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 def _plain(route: HotRoute, headers: dict[str, str]) -> bool:
     """Whether the request is of the plain kind answered here (before reading its body): a
-    declared JSON body for a route with a request model, no body for one without, and no
-    ``Idempotency-Key``."""
-    if "idempotency-key" in headers:
-        return False
+    declared JSON body for a route with a request model, no body for one without."""
     length = headers.get("content-length", "")
     if route.model is None:
         return length in ("", "0") and "transfer-encoding" not in headers

@@ -191,7 +191,9 @@ async def confirm_totp(body: TotpCode, request: Request, principal: SessionCalle
 # -- the plain case of "who am I", answered before FastAPI (see bcm.web.hotpaths) ----------
 
 
-async def _hot_session(runtime: Runtime, found: Credential, _: None) -> tuple[int, Me] | None:
+async def _hot_session(
+    runtime: Runtime, found: Credential, _: None, _headers: dict[str, str]
+) -> tuple[int, Me] | None:
     future = runtime.services.submit(identity_of, found.person_id, by_login=False)
     who = await asyncio.wrap_future(future)
     if who is None or who.problem is not None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi import Path as PathParam
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from bcm.auth.directory import Credential
 from bcm.auth.people import subject_in_standing
@@ -34,6 +35,9 @@ from bcm.web.security import call_service, run_as, runtime_of, scoped
 router = APIRouter(prefix="/api/v1", tags=["items"], responses=ERROR_RESPONSES)
 Writer = Annotated[Credential, Depends(scoped(Scope.ITEMS_WRITE))]
 Reader = Annotated[Credential, Depends(scoped(Scope.ITEMS_READ))]
+# The header's own type, also checked by the hot path before it takes a keyed post.
+_KEY_TYPE = Annotated[str, Clean, StringConstraints(min_length=1, max_length=200)]
+_KEY: TypeAdapter[str] = TypeAdapter(_KEY_TYPE)
 IdempotencyKey = Annotated[
     str | None,
     Clean,
@@ -245,14 +249,32 @@ async def get_item(
 # -- the plain case of the two posts, answered before FastAPI (see bcm.web.hotpaths) ---------
 
 
-async def _hot_post(runtime: Runtime, found: Credential, post: ItemIn) -> tuple[int, ItemOut]:
-    item = await run_as(runtime, found, post_one, post, checks_standing=True)
-    count_posted(runtime.metrics, [item])
-    return 201, item_out(item)
+async def _hot_post(
+    runtime: Runtime, found: Credential, post: ItemIn, headers: dict[str, str]
+) -> tuple[int, ItemOut] | None:
+    key = headers.get("idempotency-key")
+    if key is None:
+        posted, replayed = (
+            [await run_as(runtime, found, post_one, post, checks_standing=True)],
+            False,
+        )
+    else:
+        try:
+            _KEY.validate_python(key)
+        except ValidationError:
+            return None  # the route's 422
+        keyed = [(key, fingerprint(_payload(post)))]
+        posted, replayed = await run_as(
+            runtime, found, post_under_keys, [post], keyed, batch=False, checks_standing=True
+        )
+    if replayed:
+        return 200, item_out(posted[0])
+    count_posted(runtime.metrics, posted)
+    return 201, item_out(posted[0])
 
 
 async def _hot_batch(
-    runtime: Runtime, found: Credential, batch: BatchIn
+    runtime: Runtime, found: Credential, batch: BatchIn, _headers: dict[str, str]
 ) -> tuple[int, BatchOut] | None:
     keys = {p.idempotency_key: fingerprint(_payload(p)) for p in batch.items if p.idempotency_key}
     if keys and len(keys) != len(batch.items):
