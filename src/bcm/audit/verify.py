@@ -25,8 +25,9 @@ The first failure ends verification; it names the sequence number where the chai
 
 Rules 1–4 and 8 are checked row by row by :mod:`bcm.audit.scan`, over segments of
 consecutive records that are then joined in order (the join links each segment to the one
-before and checks the key and checkpoint records, rules 5–6). A large SQLite chain is cut
-in two, and its first half scanned by a worker process at the same time as the second.
+before and checks the key and checkpoint records, rules 5–6). A long SQLite chain is cut
+in two: a worker process scans the first part (FIRST_HALF percent of it) while this one
+scans the rest and compares the items table with it (rule 9, :mod:`bcm.audit.items`).
 """
 
 from __future__ import annotations
