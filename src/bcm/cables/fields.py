@@ -30,7 +30,13 @@ def parse_addressee(text: str) -> Addressee | None:
         line = _SPACES.sub(" ", line)
     routing = _ROUTING.match(line) if line[:1] == "R" else None
     if routing is not None:
-        line = line[routing.end() :]
+        return routed_addressee(routing[1], line[routing.end() :])
+    return routed_addressee(None, line)
+
+
+def routed_addressee(routing_indicator: str | None, line: str) -> Addressee | None:
+    """The Addressee of what follows the routing indicator (``SECSTATE WASHDC IMMEDIATE
+    1087``), single-spaced and stripped at the start."""
     serial = None
     if line[-5:-4] == " " and line[-4:].isdigit():
         line, serial = line[:-5].rstrip(), line[-4:]
@@ -42,7 +48,7 @@ def parse_addressee(text: str) -> Addressee | None:
         line = line[: -len(precedence) - 1].rstrip()
     if not line:
         return None
-    return Addressee(line, routing[1] if routing else None, precedence, serial)
+    return Addressee(line, routing_indicator, precedence, serial)
 
 
 # --- E.O. / declassification line -------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from bcm.cables.fields import parse_addressee
+from bcm.cables.fields import parse_addressee, routed_addressee
 from bcm.cables.model import PRECEDENCE_WORDS, Addressee, Header
 from bcm.cables.posts import century_year
 
@@ -239,8 +239,12 @@ class HeaderReader:
         (the caller checked the list is open); the index of the first line that is not one."""
         target = self.to if self._list == "TO" else self.info
         routed, end = ROUTED_ADDRESS.match, len(lines)
-        while index < end and routed(lines[index]):
-            addressee = parse_addressee(lines[index])
+        while index < end and (match := routed(lines[index])):
+            line, slash = lines[index], match.end() - 2
+            if "  " in line or "\t" in line or line[-1:].isspace():
+                addressee = parse_addressee(line)
+            else:  # what parse_addressee reads, its routing indicator found already
+                addressee = routed_addressee(line[:slash], line[slash + 1 :])
             if addressee is not None:
                 self._last_target = target
                 target.append(addressee)
