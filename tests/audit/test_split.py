@@ -190,3 +190,14 @@ def test_a_segment_survives_the_trip_from_the_worker(copies: Copies) -> None:
     assert segment.signed
     assert segment.problem is None
     assert scanning.decoded_segment(scanning.encoded(segment)) == segment
+
+
+def test_the_worker_process_answers_what_this_process_would_find(copies: Copies) -> None:
+    copy = copies("sqlite")
+    path, at = copy.url.removeprefix("sqlite:///"), _seam(copy.records)
+    worker = verifying._start_worker(path, at, None)
+    assert worker is not None
+    answer = verifying._collected(worker)
+    assert answer is not None, "the worker failed (verification fell back to one process)"
+    assert answer == scanning.scan_sqlite(path, at, chain.FORMAT_VERSION, None)
+    assert (answer.first_seq, answer.end) == (1, at + 1)

@@ -360,7 +360,9 @@ def _start_worker(
     if witness is not None:
         args += [str(witness[0]), witness[1]]
     try:
-        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
     except OSError:
         return None
 
