@@ -104,9 +104,9 @@ def _line_kind(line: str) -> str:
 # A run of lines is a paragraph start (P) and the text after it, or text without one; runs
 # without a paragraph start are preceded by a blank line (or nothing), never by a P run.
 # A heading has at most four text lines, so only such runs are matched (a long run fails
-# after its fifth T). Searched in "B" + kinds: a literal first character lets the regex
-# engine skip ahead.
-_PLAIN_RUN = re.compile(r"B(?=[TR])(R*(?:TR*){0,4})(?![TR])")
+# at its fifth T, without backtracking: the quantifiers are possessive). Searched in "B" +
+# kinds: a literal first character lets the regex engine skip ahead.
+_PLAIN_RUN = re.compile(r"B(?=[TR])(R*+(?:TR*+){0,4}+)(?![TR])")
 _RULES_RUN_NEXT = re.compile(r"B*R+(?![TR])")  # the next run is rules only
 _PARAGRAPH_KIND = re.compile("P")
 
