@@ -98,10 +98,6 @@ def post_one(tx: Tx, post: ItemIn, *, actor: str) -> Item:
     return items.do_post_item(tx, subject, new)
 
 
-async def _post_one(request: Request, found: Credential, post: ItemIn) -> Item:
-    return await call_service(request, found, post_one, post, checks_standing=True)
-
-
 def _payload(post: ItemIn) -> dict[str, Any]:
     return post.model_dump(exclude={"idempotency_key"})
 
@@ -138,10 +134,6 @@ def post_under_keys(
     return posted, False
 
 
-def _count(request: Request, posted: list[Item]) -> None:
-    count_posted(runtime_of(request).metrics, posted)
-
-
 def count_posted(metrics: Metrics, posted: list[Item]) -> None:
     """Count committed posts in the metrics."""
     metrics.items_posted.inc(len(posted))
@@ -160,18 +152,8 @@ async def post_item(
 ) -> ItemOut:
     """Post to a body; the label must not exceed the author's clearance or the body's
     ceiling. With ``Idempotency-Key``, a retry returns the first post's item (200)."""
-
-    if key is None:
-        posted, replayed = [await _post_one(request, found, post)], False
-    else:
-        keyed = [(key, fingerprint(_payload(post)))]
-        posted, replayed = await call_service(
-            request, found, post_under_keys, [post], keyed, batch=False, checks_standing=True
-        )
-    if replayed:
-        response.status_code = 200
-    else:
-        _count(request, posted)
+    status, posted = await answer_post(runtime_of(request), found, post, key)
+    response.status_code = status
     return item_out(posted[0])
 
 
@@ -188,29 +170,8 @@ async def post_batch(
     """Every item commits, or none does (the error names the failing item's index). Each
     item may carry its own ``idempotency_key``; a batch whose keys were all used before
     returns the first items (200). Keys must be given for all items or none."""
-    keys = {p.idempotency_key: fingerprint(_payload(p)) for p in batch.items if p.idempotency_key}
-    if keys and len(keys) != len(batch.items):
-        raise InvalidInput("items", "an idempotency_key on every item or on none, all distinct")
-    posts: list[ItemIn] = list(batch.items)
-    if keys:
-        posted, replayed = await call_service(
-            request,
-            found,
-            post_under_keys,
-            posts,
-            list(keys.items()),
-            batch=True,
-            checks_standing=True,
-        )
-    else:
-        posted = await call_service(
-            request, found, post_items_all_or_nothing, posts, checks_standing=True
-        )
-        replayed = False
-    if replayed:
-        response.status_code = 200
-    else:
-        _count(request, posted)
+    status, posted = await answer_batch(runtime_of(request), found, batch)
+    response.status_code = status
     return BatchOut(items=[item_out(item) for item in posted])
 
 
@@ -246,39 +207,37 @@ async def get_item(
     return item_out(item)
 
 
-# -- the plain case of the two posts, answered before FastAPI (see bcm.web.hotpaths) ---------
+# -- posting, shared by the routes and the hot paths -----------------------------------------
 
 
-async def _hot_post(
-    runtime: Runtime, found: Credential, post: ItemIn, headers: dict[str, str]
-) -> tuple[int, ItemOut] | None:
-    key = headers.get("idempotency-key")
+async def answer_post(
+    runtime: Runtime, found: Credential, post: ItemIn, key: str | None
+) -> tuple[int, list[Item]]:
+    """Post one item as the caller, under ``key`` if given: (201, [item]), or (200, [the
+    first post's item]) when the key was used before for the same request."""
     if key is None:
         posted, replayed = (
             [await run_as(runtime, found, post_one, post, checks_standing=True)],
             False,
         )
     else:
-        try:
-            _KEY.validate_python(key)
-        except ValidationError:
-            return None  # the route's 422
         keyed = [(key, fingerprint(_payload(post)))]
         posted, replayed = await run_as(
             runtime, found, post_under_keys, [post], keyed, batch=False, checks_standing=True
         )
-    if replayed:
-        return 200, item_out(posted[0])
-    count_posted(runtime.metrics, posted)
-    return 201, item_out(posted[0])
+    if not replayed:
+        count_posted(runtime.metrics, posted)
+    return (200 if replayed else 201), posted
 
 
-async def _hot_batch(
-    runtime: Runtime, found: Credential, batch: BatchIn, _headers: dict[str, str]
-) -> tuple[int, BatchOut] | None:
+async def answer_batch(
+    runtime: Runtime, found: Credential, batch: BatchIn
+) -> tuple[int, list[Item]]:
+    """Post a batch as the caller, all or nothing, under its items' keys if they carry any:
+    (201, items), or (200, the first batch's items) when every key was used before."""
     keys = {p.idempotency_key: fingerprint(_payload(p)) for p in batch.items if p.idempotency_key}
     if keys and len(keys) != len(batch.items):
-        return None  # the route's error
+        raise InvalidInput("items", "an idempotency_key on every item or on none, all distinct")
     posts: list[ItemIn] = list(batch.items)
     if keys:
         posted, replayed = await run_as(
@@ -297,7 +256,30 @@ async def _hot_batch(
         replayed = False
     if not replayed:
         count_posted(runtime.metrics, posted)
-    return (200 if replayed else 201), BatchOut(items=[item_out(item) for item in posted])
+    return (200 if replayed else 201), posted
+
+
+# -- the plain case of the two posts, answered before FastAPI (see bcm.web.hotpaths) ---------
+
+
+async def _hot_post(
+    runtime: Runtime, found: Credential, post: ItemIn, headers: dict[str, str]
+) -> tuple[int, ItemOut] | None:
+    key = headers.get("idempotency-key")
+    if key is not None:
+        try:
+            _KEY.validate_python(key)
+        except ValidationError:
+            return None  # the route's 422
+    status, posted = await answer_post(runtime, found, post, key)
+    return status, item_out(posted[0])
+
+
+async def _hot_batch(
+    runtime: Runtime, found: Credential, batch: BatchIn, _headers: dict[str, str]
+) -> tuple[int, BatchOut]:
+    status, posted = await answer_batch(runtime, found, batch)
+    return status, BatchOut(items=[item_out(item) for item in posted])
 
 
 HOT_ROUTES = [
