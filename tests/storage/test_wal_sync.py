@@ -108,3 +108,40 @@ def test_postgres_commits_are_durable_by_themselves(make_url: Callable[..., str]
         assert store.submit(lambda uow: item_in(uow, made)).result(timeout=30).seq == 1
     finally:
         store.close()
+
+
+def test_reads_need_no_fsync_but_keep_their_place_behind_writes(
+    make_url: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SqlStore(make_url("sqlite"))
+    gate, calls = threading.Event(), []
+    real_fsync = groupcommit.os.fsync
+
+    def counted_fsync(descriptor: int) -> None:
+        calls.append(descriptor)
+        assert gate.wait(timeout=30)
+        real_fsync(descriptor)
+
+    try:
+        made = store.submit(structure).result(timeout=30)
+        monkeypatch.setattr(groupcommit.os, "fsync", counted_fsync)
+        gate.set()
+        for _ in range(5):  # batches of reads alone: answered without an fsync
+            assert store.submit(lambda uow: uow.audit_tail()).result(timeout=30)[0] >= 0
+        assert calls == []
+        gate.clear()
+        written = store.submit(lambda uow: item_in(uow, made))
+        for _ in range(300):  # the write's batch committed and waits for its fsync
+            if calls:
+                break
+            threading.Event().wait(0.01)
+        assert calls
+        read = store.submit(lambda uow: uow.list_items(body=None, mode=Mode.REAL_WORLD))
+        threading.Event().wait(0.2)
+        assert not written.done()
+        assert not read.done()  # it saw the write: it waits for the write to be durable
+        gate.set()
+        assert [i.seq for i in read.result(timeout=30)] == [written.result(timeout=30).seq]
+    finally:
+        gate.set()
+        store.close()

@@ -79,13 +79,14 @@ class WalSync:
         self.wal = Path(f"{database}-wal")
         self._resolve = resolve
         self._synced_inode = -1
-        self._queue: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[list[_Job], bool] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="bcm-sync", daemon=True)
         self._thread.start()
 
-    def put(self, jobs: list[_Job]) -> None:
-        """A batch just committed (not yet durable)."""
-        self._queue.put(jobs)
+    def put(self, jobs: list[_Job], *, wrote: bool) -> None:
+        """A batch just committed (not yet durable); ``wrote``: whether it changed anything
+        (a batch of reads needs no fsync of its own, only its place in the order)."""
+        self._queue.put((jobs, wrote))
 
     def close(self) -> None:
         """Sync and resolve what was put, then stop."""
@@ -132,16 +133,19 @@ class WalSync:
             if stop:
                 return
 
-    def _sync_and_resolve(self, batches: list[list[_Job]]) -> None:
+    def _sync_and_resolve(self, batches: list[tuple[list[_Job], bool]]) -> None:
+        # Earlier batches were synced and resolved before these (one thread, in order), so
+        # when none of these wrote, nothing any of them read can still be undurable.
         try:
-            self._sync()
+            if any(wrote for _, wrote in batches):
+                self._sync()
         except OSError as error:  # not known to be durable: no caller may hear "done"
             log.critical("cannot sync the write-ahead log %s: %s", self.wal, error)
-            for jobs in batches:
+            for jobs, _ in batches:
                 for job in jobs:
                     job.future.set_exception(error)
             return
-        for jobs in batches:
+        for jobs, _ in batches:
             self._resolve(jobs)
 
 
@@ -243,6 +247,8 @@ class SqlStore:
         writing, roll the batch back and run the rest again, each in its own SAVEPOINT."""
         live = [job for job in batch if job.future.set_running_or_notify_cancel()]
         pending, savepoints = live, False
+        dbapi: Any = conn.connection.dbapi_connection
+        changes = dbapi.total_changes if self._sync is not None else 0
         try:
             while (failed := self._attempt(conn, pending, savepoints=savepoints)) is not None:
                 pending, savepoints = [j for j in pending if j is not failed], True
@@ -251,8 +257,8 @@ class SqlStore:
             for job in live:
                 job.future.set_exception(error)
             return False
-        if self._sync is not None:
-            self._sync.put(live)
+        if self._sync is not None:  # SQLite counts every row the connection changed
+            self._sync.put(live, wrote=dbapi.total_changes != changes)
         else:
             self._resolve(live)
         return True
