@@ -73,6 +73,28 @@ class _Fields:
     after_blank: bool = False
     labelled: bool = False
 
+    def is_fresh(self) -> bool:
+        """Whether nothing but the classification line has been read into this block."""
+        return self == _Fields(line=self.line)
+
+    def copy(self, line: L.ClassificationLine | None) -> _Fields:
+        """An independent copy of this block with another classification line."""
+        return _Fields(
+            line,
+            list(self.captions),
+            list(self.offices),
+            self.eo_seen,
+            self.executive_order,
+            self.declassify_on,
+            list(self.tags),
+            list(self.subject),
+            list(self.refs),
+            list(self.classified),
+            self.open,
+            self.after_blank,
+            self.labelled,
+        )
+
     def merge(self, later: _Fields) -> _Fields:
         """Fill what this block lacks from a later copy of it."""
         for name in ("captions", "offices", "tags", "subject", "refs", "classified"):
@@ -114,6 +136,18 @@ def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     return 0
 
 
+def _is_rule(line: str) -> bool:
+    return L.RULE.match(line) is not None
+
+
+def _ends_unchanged(line: str) -> bool:
+    """Whether a line that ended the fields zone left the reading as it was: a paragraph
+    start or a rule on its own (``_field_part`` returns before changing anything for them)."""
+    if (":" in line or "Sensitive" in line) and len(L.inline_parts(line)) > 1:
+        return False
+    return L.is_paragraph_start(line) or L.is_rule(line)
+
+
 # A line's kind from whether it has text: b"\x00" -> B(lank), b"\x01" -> T(ext).
 _BLANK_OR_TEXT = bytes.maketrans(b"\x00\x01", b"BT")
 
@@ -131,6 +165,8 @@ class _Parser:
         self.header = HeaderReader(warnings=self.warnings)
         self.fields = _Fields()
         self.first_block: _Fields | None = None
+        # A caption block read from a fresh state: (first line, lines read, the reading).
+        self.block: tuple[int, int, _Fields] | None = None
         self.preamble: list[str] = []
         self.body: list[str] = []
         self.lines: list[str] = []
@@ -143,7 +179,7 @@ class _Parser:
         zone, index = self._read_head(lines, start)
         while index < len(lines):
             if zone == "fields":
-                zone, index = self._read_fields(lines, index)
+                zone, index = self._fields_zone(lines, index)
                 continue
             resume = self._body(lines, index)
             if resume is None:
@@ -166,6 +202,39 @@ class _Parser:
             else:
                 return zone, index
         return "head", index
+
+    def _fields_zone(self, lines: list[str], index: int) -> tuple[str, int]:
+        """Read the fields zone from ``index``. A duplicated caption block whose lines repeat
+        those of a block read before from the same fresh state takes a copy of that reading
+        (the seed repeats its own) and is read on from the line that ended the first.
+
+        The reading of a line depends only on the line, the reading so far and, for office
+        lines, whether the next line is a rule (``_underlined``). The first reading is kept
+        when it warned of nothing (warnings carry line numbers; a further classification line
+        warns) and its last line ended the zone without changing the reading.
+        """
+        fresh = self.fields.is_fresh()
+        if fresh and self.block is not None:
+            start, size, block = self.block
+            after = index + size
+            if (
+                after < len(lines)
+                and lines[index:after] == lines[start : start + size]
+                and _is_rule(lines[after]) == _is_rule(lines[start + size])
+            ):
+                self.fields = block.copy(self.fields.line)
+                return self._read_fields(lines, after)
+        warned = len(self.warnings)
+        zone, end = self._read_fields(lines, index)
+        if (
+            fresh
+            and self.block is None
+            and zone == "body"
+            and len(self.warnings) == warned
+            and _ends_unchanged(lines[end].strip())
+        ):
+            self.block = (index, end - index, self.fields.copy(self.fields.line))
+        return zone, end
 
     def _read_fields(self, lines: list[str], index: int) -> tuple[str, int]:
         end = len(lines)
