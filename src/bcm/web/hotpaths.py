@@ -29,6 +29,7 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,10 +43,11 @@ from bcm.web.runtime import Runtime
 log = logging.getLogger("bcm.web")
 
 # What an operation does with the validated request (and the request's headers, by lower-case
-# name): the status and the response model, or None — before it changed anything — to let
-# the FastAPI route answer instead.
+# name): the status and the response (a response model, or plain data that serializes to
+# the same bytes), or None — before it changed anything — to let the route answer instead.
 Operation = Callable[
-    [Runtime, Credential, Any, dict[str, str]], Awaitable[tuple[int, BaseModel] | None]
+    [Runtime, Credential, Any, dict[str, str]],
+    Awaitable[tuple[int, BaseModel | dict[str, Any]] | None],
 ]
 
 
@@ -128,7 +130,9 @@ class HotPaths:
         if outcome is None:
             return None
         status, result = outcome
-        return status, result.model_dump_json().encode(), []
+        if isinstance(result, BaseModel):
+            return status, result.model_dump_json().encode(), []
+        return status, to_json(result), []
 
     async def _credential(
         self, headers: dict[str, str], needed: TokenScope | None

@@ -28,6 +28,7 @@ from bcm.web.schemas import (
     Clean,
     ItemIn,
     ItemOut,
+    item_json,
     item_out,
 )
 from bcm.web.security import call_service, run_as, runtime_of, scoped
@@ -277,9 +278,9 @@ async def _hot_post(
 
 async def _hot_batch(
     runtime: Runtime, found: Credential, batch: BatchIn, _headers: dict[str, str]
-) -> tuple[int, BatchOut]:
+) -> tuple[int, dict[str, Any]]:
     status, posted = await answer_batch(runtime, found, batch)
-    return status, BatchOut(items=[item_out(item) for item in posted])
+    return status, {"items": [item_json(item) for item in posted]}  # BatchOut's bytes
 
 
 HOT_ROUTES = [
