@@ -111,30 +111,23 @@ _RULES_RUN_NEXT = re.compile(r"B*R+(?![TR])")  # the next run is rules only
 _PARAGRAPH_KIND = re.compile("P")
 
 
-def _heading_lines(lines: list[str], kinds: str) -> set[int]:
-    """Indexes of heading lines: short runs framed or underlined by rules (``-----``)."""
-    headings: set[int] = set()
+def _heading_runs(kinds: str) -> list[tuple[int, int]]:
+    """The (start, end) line spans of headings: short runs framed or underlined by rules
+    (``-----``). Runs are apart: a blank line or a paragraph start lies between two."""
+    runs: list[tuple[int, int]] = []
     if "R" not in kinds:
-        return headings
+        return runs
     for run in _PLAIN_RUN.finditer("B" + kinds):
         start, end = run.span(1)  # in kinds: one less
         rules = run[1].count("R")
         if end - start - rules <= 4 and (rules or _RULES_RUN_NEXT.match(kinds, end - 1)):
-            headings.update(range(start - 1, end - 1))
-    return headings
+            runs.append((start - 1, end - 1))
+    return runs
 
 
-@dataclass(slots=True)
-class _Open:
-    number: int | None
-    portion: str | None
-    heading: str | None
-    text: list[str] = field(default_factory=list)
-
-    def close(self) -> Paragraph:
-        # Lines hold no newline: stripping newlines drops the blank lines at either end.
-        joined = "\n".join(self.text).strip("\n")
-        return Paragraph(self.number, self.portion, joined, self.heading)
+def _heading_lines(lines: list[str], kinds: str) -> set[int]:
+    """Indexes of heading lines (see ``_heading_runs``)."""
+    return {index for start, end in _heading_runs(kinds) for index in range(start, end)}
 
 
 def _mark(rest: str, number: int | None, body: Body) -> tuple[str | None, str]:
@@ -169,66 +162,91 @@ def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = 
         if lines and lines[-1] is not last_line:  # the signature was cut off the last line
             kinds = kinds[:-1] + _line_kind(lines[-1])
     kinds = _take_footer(lines, kinds, body)
-    headings = _heading_lines(lines, kinds)
-    reader = _Reader(body)
-    position, last = 0, None
-    starts = [m.start() for m in _PARAGRAPH_KIND.finditer(kinds)]
-    for index in sorted(headings.union(starts)) if headings else starts:
-        if index in headings:
-            if position < index:  # (consecutive heading lines have nothing between them)
-                reader.plain(lines[position:index])
-            if kinds[index] != "R":
-                reader.heading.append(lines[index].strip())
-            position = index + 1
-            continue
-        match = L.PARAGRAPH.match(lines[index])  # a P line: a paragraph start if numbered on
-        if match is None:
-            continue
-        number = int(match[1])
-        if number == 0 or (last is not None and not last < number <= last + 3):
-            continue
-        if reader.current is not None and not reader.heading:
-            reader.current.text.extend(lines[position:index])  # reader.plain, shortened
-        else:
-            reader.plain(lines[position:index])
-        reader.start(number, match[2])
-        position, last = index + 1, number
-    reader.plain(lines[position:])
-    return reader.finish()
+    _Assembly(body).read(lines, kinds)
+    return body
 
 
-@dataclass(slots=True)
-class _Reader:
-    """Assembles paragraphs from paragraph starts, headings and the plain lines between."""
+def _events(kinds: str) -> list[tuple[int, int]]:
+    """Paragraph start candidates ``(index, -1)`` and heading runs ``(start, end)``, in order
+    (a candidate never lies in a heading run: runs hold text lines and rules only)."""
+    starts = [(m.start(), -1) for m in _PARAGRAPH_KIND.finditer(kinds)]
+    runs = _heading_runs(kinds)
+    return sorted(starts + runs) if runs else starts
 
-    body: Body
-    current: _Open | None = None
-    heading: list[str] = field(default_factory=list)
+
+class _Assembly:
+    """Assembles paragraphs from paragraph starts, heading runs and the plain lines between.
+
+    This is the parser's hot path: the open paragraph is held in plain attributes and the
+    common steps are written out in ``read`` rather than called.
+    """
+
+    __slots__ = ("body", "heading", "number", "portion", "text", "title")
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+        self.heading: list[str] = []  # heading lines above the next paragraph
+        # The open paragraph: its lines (None before the first), number, portion, heading.
+        self.text: list[str] | None = None
+        self.number: int | None = None
+        self.portion: str | None = None
+        self.title: str | None = None
+
+    def read(self, lines: list[str], kinds: str) -> None:
+        position, last, match_paragraph = 0, None, L.PARAGRAPH.match
+        for index, end in _events(kinds):
+            if end >= 0:  # a heading run: its text lines are the heading, its rules dropped
+                if position < index:
+                    self.plain(lines, position, index)
+                heading = self.heading
+                for at in range(index, end):
+                    if kinds[at] != "R":
+                        heading.append(lines[at].strip())
+                position = end
+                continue
+            match = match_paragraph(lines[index])  # a paragraph start if numbered on
+            if match is None:
+                continue
+            number = int(match[1])
+            if number == 0 or (last is not None and not last < number <= last + 3):
+                continue
+            if self.text is not None and not self.heading:
+                self.text.extend(lines[position:index])  # self.plain, shortened
+            elif position < index:
+                self.plain(lines, position, index)
+            self.start(number, match[2])
+            position, last = index + 1, number
+        if position < len(lines):
+            self.plain(lines, position, len(lines))
+        self.finish()
 
     def start(self, number: int | None, rest: str) -> None:
-        if self.current is not None:
-            self.body.paragraphs.append(self.current.close())
-        portion, rest = _mark(rest.strip(), number, self.body)
-        self.current = _Open(number, portion, "\n".join(self.heading) or None, [rest])
+        """Close the open paragraph and open the next with its first line."""
+        if self.text is not None:
+            # Lines hold no newline: stripping newlines drops the blank lines at either end.
+            joined = "\n".join(self.text).strip("\n")
+            self.body.paragraphs.append(Paragraph(self.number, self.portion, joined, self.title))
+        self.portion, rest = _mark(rest.strip(), number, self.body)
+        self.number, self.text = number, [rest]
+        self.title = "\n".join(self.heading) or None
         self.heading = []
 
-    def plain(self, segment: list[str]) -> None:
-        """Text lines: more of the open paragraph, or unnumbered text after a heading."""
-        if not segment:
+    def plain(self, lines: list[str], position: int, end: int) -> None:
+        """Text lines ``lines[position:end]`` (some): more of the open paragraph, or after a
+        heading, unnumbered text that starts at the first line with text."""
+        if self.text is not None and not self.heading:
+            self.text.extend(lines[position:end])
             return
-        if self.current is not None and not self.heading:
-            self.current.text.extend(segment)
-            return
-        first = next((i for i, line in enumerate(segment) if line), None)
-        if self.current is not None:
-            self.current.text.extend(segment[: first if first is not None else len(segment)])
-        if first is not None:
-            self.start(None, segment[first].strip())
-            self.plain(segment[first + 1 :])
+        first = next((at for at in range(position, end) if lines[at]), end)
+        if self.text is not None:
+            self.text.extend(lines[position:first])
+        if first < end:
+            self.start(None, lines[first].strip())
+            self.plain(lines, first + 1, end)  # (the heading is taken: more of this one)
 
-    def finish(self) -> Body:
-        if self.current is not None:
-            self.body.paragraphs.append(self.current.close())
+    def finish(self) -> None:
+        if self.text is not None:
+            joined = "\n".join(self.text).strip("\n")
+            self.body.paragraphs.append(Paragraph(self.number, self.portion, joined, self.title))
         if self.heading:
             self.body.paragraphs.append(Paragraph(None, None, "", "\n".join(self.heading)))
-        return self.body
