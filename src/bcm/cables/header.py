@@ -37,6 +37,7 @@ DATE_LINE = re.compile(
 ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
 LIST_START = re.compile(r"^(TO|INFO|XMT)(?:\s+|/|$)(.*)$")
 PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
+_DIGITS = tuple("0123456789")
 
 
 @dataclass(slots=True)
@@ -122,7 +123,7 @@ class HeaderReader:
             return self._fm
         if line[:1] in "ZOPRYzopry" and line[1:2] == " ":
             return self._fl5
-        if line.endswith(tuple("0123456789")) and "," in line[:10]:
+        if line.endswith(_DIGITS) and "," in line[:10]:
             return self._date_line
         if line[:2] in ("ZZ", "OO", "PP", "RR", "YY") or (
             self._last_fl == "FL2" and line.startswith("R")

@@ -107,9 +107,13 @@ class _Fields:
 
 
 # Where a header or classification line may start: one scan instead of five regexes a line.
+# Six capitals stand for a misspelt level word, which ``L.classification_line`` only reads in
+# capitals: a preamble line such as "Classification" or "Identifier" is not a hint (the day
+# names of an indented date line are listed for themselves).
 _STRUCTURE_HINT = re.compile(
     r"\n(?:VZCZC|ZZ|OO|PP|RR|YY|DE\s|[ZOPRY]\s|FM\s|[A-Z]+DAY,"
-    r"|[^\S\n]*(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED|[A-Z]{6}))",
+    r"|[^\S\n]*(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED|[A-Z]+DAY,"
+    r"|(?-i:[A-Z]{6})))",
     re.IGNORECASE,
 )
 

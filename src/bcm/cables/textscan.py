@@ -14,7 +14,6 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate, islice, repeat
 
 from bcm.cables import lines as L
 
@@ -74,18 +73,22 @@ class BodyScan:
     def of(cls, joined: JoinedLines, start: int) -> BodyScan:
         text = joined.text
         position = joined.newline_before(start)
-        matches = list(_BODY_LINE.finditer(text, position))
-        # The line of a match: the newlines up to it, counted gap by gap from line ``start``.
-        ends = [match.start() + 1 for match in matches]
-        counts = map(text.count, repeat("\n"), [position, *ends[:-1]], ends)
-        lines = list(islice(accumulate(counts, initial=start - 1), 1, None))
-        kinds = [match.lastgroup for match in matches]
-        paragraphs = [line for line, kind in zip(lines, kinds, strict=True) if kind == "P"]
-        rules = [line for line, kind in zip(lines, kinds, strict=True) if kind == "R"]
+        paragraphs: list[int] = []
+        rules: list[int] = []
         specials: set[int] = set()
         spans: list[tuple[int, int]] = []
-        for line, kind, match in zip(lines, kinds, matches, strict=True):
-            if kind is None:  # a special line
+        # The line of a match: the newlines up to it, counted gap by gap from line ``start``.
+        count, line, last = text.count, start - 1, position
+        for match in _BODY_LINE.finditer(text, position):
+            begin = match.start() + 1
+            line += count("\n", last, begin)
+            last = begin
+            kind = match.lastgroup
+            if kind == "P":
+                paragraphs.append(line)
+            elif kind == "R":
+                rules.append(line)
+            else:  # a special line
                 specials.add(line)
                 spans.append(match.span())
                 if text[match.end() - 1] == "\n":  # the next line: hidden from this scan only
