@@ -145,3 +145,20 @@ def test_reads_need_no_fsync_but_keep_their_place_behind_writes(
     finally:
         gate.set()
         store.close()
+
+
+def test_the_log_of_a_database_reached_through_a_symlink_is_the_one_synced(
+    make_url: Callable[..., str], tmp_path: Path
+) -> None:
+    real = Path(make_url("sqlite").removeprefix("sqlite:///"))
+    link = tmp_path / "linked.db"
+    link.symlink_to(real)
+    store = SqlStore(f"sqlite:///{link}")
+    try:
+        assert store._sync is not None
+        assert store._sync.wal == Path(f"{real.resolve()}-wal")
+        made = store.submit(structure).result(timeout=30)
+        store.submit(lambda uow: item_in(uow, made)).result(timeout=30)
+        assert store._sync.wal.exists()
+    finally:
+        store.close()

@@ -76,7 +76,8 @@ class WalSync:
     then hands them to ``resolve``, in commit order, on a thread of its own."""
 
     def __init__(self, database: Path, resolve: Callable[[list[_Job]], None]) -> None:
-        self.wal = Path(f"{database}-wal")
+        # SQLite names the log after the database's real path (it follows symlinks): so do we
+        self.wal = Path(f"{database.resolve()}-wal")
         self._resolve = resolve
         self._synced_inode = -1
         self._queue: queue.SimpleQueue[tuple[list[_Job], bool] | None] = queue.SimpleQueue()
