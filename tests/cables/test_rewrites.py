@@ -71,3 +71,13 @@ def test_format_line_regex_is_any_of_the_format_lines() -> None:
 def test_classification_hint_is_what_classification_line_tests_first(line: str) -> None:
     if not L.CLASSIFICATION_HINT.match(line):
         assert L.classification_line(line) is None
+
+
+noisy_names = st.tuples(
+    st.text(alphabet="James P.Zumwalt,'a.i;éſK\u212a\u00a0\n", max_size=12), tails
+).map("".join)
+
+
+@given(noisy_names)
+def test_trailing_noise_searched_in_its_tail_is_the_regex_substitution(text: str) -> None:
+    assert F._without_trailing_noise(text) == F._TRAILING_NOISE.sub("", text)

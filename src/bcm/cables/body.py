@@ -106,23 +106,24 @@ def _line_kind(line: str) -> str:
 # A heading has at most four text lines, so only such runs are matched (a long run fails
 # at its fifth T, without backtracking: the quantifiers are possessive). Searched in "B" +
 # kinds: a literal first character lets the regex engine skip ahead.
-_PLAIN_RUN = re.compile(r"B(?=[TR])(R*+(?:TR*+){0,4}+)(?![TR])")
-_RULES_RUN_NEXT = re.compile(r"B*R+(?![TR])")  # the next run is rules only
+# A heading run also has a rule in it, or the run after it is rules only (it is underlined);
+# the first non-T line of a run that holds a rule is one.
+_HEADING_RUN = re.compile(
+    r"B(?=[TR])("
+    r"(?=T*+R)R*+(?:TR*+){0,4}+(?![TR])"
+    r"|R*+(?:TR*+){0,4}+(?![TR])(?=B*R+(?![TR]))"
+    r")"
+)
 _PARAGRAPH_KIND = re.compile("P")
 
 
 def _heading_runs(kinds: str) -> list[tuple[int, int]]:
     """The (start, end) line spans of headings: short runs framed or underlined by rules
     (``-----``). Runs are apart: a blank line or a paragraph start lies between two."""
-    runs: list[tuple[int, int]] = []
     if "R" not in kinds:
-        return runs
-    for run in _PLAIN_RUN.finditer("B" + kinds):
-        start, end = run.span(1)  # in kinds: one less
-        rules = run[1].count("R")
-        if end - start - rules <= 4 and (rules or _RULES_RUN_NEXT.match(kinds, end - 1)):
-            runs.append((start - 1, end - 1))
-    return runs
+        return []
+    # Matched in "B" + kinds: one less for an index in kinds.
+    return [(run.start(1) - 1, run.end(1) - 1) for run in _HEADING_RUN.finditer("B" + kinds)]
 
 
 def _heading_lines(lines: list[str], kinds: str) -> set[int]:

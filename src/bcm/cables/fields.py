@@ -140,6 +140,26 @@ _TRAILING_NOISE = re.compile(
 )
 
 
+# The ASCII characters trailing noise may hold: white space and those of the pattern, in
+# either case (a superset). Past ASCII any character may match ignoring case ("ſ" as "s").
+_NOISE_ASCII = frozenset(
+    char
+    for char in map(chr, range(128))
+    if char.isspace() or char.lower() in _TRAILING_NOISE.pattern.lower()
+)
+
+
+def _without_trailing_noise(text: str) -> str:
+    """``_TRAILING_NOISE.sub("", text)``, searched for only in the tail of characters noise
+    may hold (a match runs to the end, so it starts there; the regex is otherwise tried at
+    every position of the text)."""
+    start = len(text)
+    while start and (not (char := text[start - 1]).isascii() or char in _NOISE_ASCII):
+        start -= 1
+    match = _TRAILING_NOISE.search(text, start)
+    return text if match is None else text[: match.start()] + text[match.end() :]
+
+
 def _strip_trailing(text: str) -> str:
     """Drop trailing reason words and a sentence's full stop, until nothing changes (so that
     reading the rendered line gives the same name again)."""
@@ -147,7 +167,7 @@ def _strip_trailing(text: str) -> str:
         # The noise can only end the text with one of these (the test saves a regex scan).
         ending = text[-1:]
         noisy = ending.isspace() or ending in ",;:(-" or ending.lower() in "rdnsa\u017f8"
-        who = (_TRAILING_NOISE.sub("", text) if noisy else text).strip()
+        who = (_without_trailing_noise(text) if noisy else text).strip()
         last_word = who.rsplit(" ", 1)[-1]
         if who.endswith(".") and len(last_word) > 4 and "." not in last_word[:-1]:
             who = who[:-1].rstrip()  # a sentence's full stop, not "Jr." or "a.i."

@@ -140,6 +140,10 @@ def _structure_start(lines: list[str], joined: JoinedLines) -> int:
     return 0
 
 
+def _is_label(line: str) -> bool:
+    return bool(L.LABEL_HINT.match(line) and L.FIELD_LABEL.match(line))
+
+
 def _is_rule(line: str) -> bool:
     return L.RULE.match(line) is not None
 
@@ -259,31 +263,28 @@ class _Parser:
     # "head": more header; "fields+": a classification line read, the fields follow it;
     # "fields" or "body": the line is the first of that zone.
     def _head(self, line: str, number: int) -> str:
+        header = self.header
         if not line:
-            self.header.feed("", number)
+            header.feed("", number)
             return "head"
-        hint = L.CLASSIFICATION_HINT.match(line)
-        classification = L.classification_line(line) if hint else None
-        if classification is not None and (self.header.started or classification.number):
-            self.fields.line = classification
-            return "fields+"
-        if self._is_label(line) or L.captions(line) is not None:
+        started = header.seen_format_line  # (nothing below changes it before ``feed``)
+        if L.CLASSIFICATION_HINT.match(line):
+            classification = L.classification_line(line)
+            if classification is not None and (started or classification.number):
+                self.fields.line = classification
+                return "fields+"
+        if _is_label(line) or L.captions(line) is not None:
             return "fields"
-        if ":" in line and any(self._is_label(p) for p in L.inline_parts(line)[1:]):
+        if ":" in line and any(_is_label(p) for p in L.inline_parts(line)[1:]):
             return "fields"  # "DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012"
-        if L.is_paragraph_start(line) and not self.header.started:
-            return "body"
-        started = self.header.started
-        if self.header.feed(line, number):
+        if not started and line[:1].isdigit() and L.PARAGRAPH.match(line):
+            return "body"  # (L.is_paragraph_start of a stripped line)
+        if header.feed(line, number):
             return "head"
         if not started:
             return "fields"  # no header at all: the text starts here (office lines first)
         self.warnings.append(f"line {number}: not understood in the header: {line[:60]!r}")
         return "head"
-
-    @staticmethod
-    def _is_label(line: str) -> bool:
-        return bool(L.LABEL_HINT.match(line) and L.FIELD_LABEL.match(line))
 
     def _field_line(self, line: str, number: int) -> bool:
         """Read a non-blank line of the fields zone; False when the body starts with it."""
@@ -306,7 +307,7 @@ class _Parser:
     def _field_parts(self, parts: list[str], number: int) -> bool:
         """A line with labels run into it, read part by part."""
         for index, part in enumerate(parts):
-            if index and not self._is_label(part.strip()):
+            if index and not _is_label(part.strip()):
                 self.fields.open = None  # text run on after a field is not more of that field
             if not self._field_part(part.strip(), number):
                 return False
