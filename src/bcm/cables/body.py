@@ -198,7 +198,7 @@ class _Assembly:
         for index, end in _events(kinds):
             if end >= 0:  # a heading run: its text lines are the heading, its rules dropped
                 if position < index:
-                    self.plain(lines, position, index)
+                    self.plain(lines, kinds, position, index)
                 heading = self.heading
                 for at in range(index, end):
                     if kinds[at] != "R":
@@ -214,11 +214,11 @@ class _Assembly:
             if self.text is not None and not self.heading:
                 self.text.extend(lines[position:index])  # self.plain, shortened
             elif position < index:
-                self.plain(lines, position, index)
+                self.plain(lines, kinds, position, index)
             self.start(number, match[2])
             position, last = index + 1, number
         if position < len(lines):
-            self.plain(lines, position, len(lines))
+            self.plain(lines, kinds, position, len(lines))
         self.finish()
 
     def start(self, number: int | None, rest: str) -> None:
@@ -232,18 +232,19 @@ class _Assembly:
         self.title = "\n".join(self.heading) or None
         self.heading = []
 
-    def plain(self, lines: list[str], position: int, end: int) -> None:
+    def plain(self, lines: list[str], kinds: str, position: int, end: int) -> None:
         """Text lines ``lines[position:end]`` (some): more of the open paragraph, or after a
         heading, unnumbered text that starts at the first line with text."""
         if self.text is not None and not self.heading:
             self.text.extend(lines[position:end])
             return
-        first = next((at for at in range(position, end) if lines[at]), end)
+        segment = kinds[position:end]  # the first line with text: the first not blank (B)
+        first = position + len(segment) - len(segment.lstrip("B"))
         if self.text is not None:
             self.text.extend(lines[position:first])
         if first < end:
             self.start(None, lines[first].strip())
-            self.plain(lines, first + 1, end)  # (the heading is taken: more of this one)
+            self.plain(lines, kinds, first + 1, end)  # (the heading is taken: more of it)
 
     def finish(self) -> None:
         if self.text is not None:

@@ -75,7 +75,21 @@ class _Fields:
 
     def is_fresh(self) -> bool:
         """Whether nothing but the classification line has been read into this block."""
-        return self == _Fields(line=self.line)
+        # (what ``self == _Fields(line=self.line)`` says, without building one)
+        return not (
+            self.captions
+            or self.offices
+            or self.eo_seen
+            or self.executive_order is not None
+            or self.declassify_on is not None
+            or self.tags
+            or self.subject
+            or self.refs
+            or self.classified
+            or self.open is not None
+            or self.after_blank
+            or self.labelled
+        )
 
     def copy(self, line: L.ClassificationLine | None) -> _Fields:
         """An independent copy of this block with another classification line."""
