@@ -114,7 +114,9 @@ _HEADING_RUN = re.compile(
     r"|R*+(?:TR*+){0,4}+(?![TR])(?=B*R+(?![TR]))"
     r")"
 )
-_PARAGRAPH_KIND = re.compile("P")
+# Paragraph start candidates and heading runs, in their order, in one scan: a candidate
+# never lies in a heading run (runs hold text lines and rules only).
+_EVENT = re.compile("P|" + _HEADING_RUN.pattern)
 
 
 def _heading_runs(kinds: str) -> list[tuple[int, int]]:
@@ -167,14 +169,6 @@ def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = 
     return body
 
 
-def _events(kinds: str) -> list[tuple[int, int]]:
-    """Paragraph start candidates ``(index, -1)`` and heading runs ``(start, end)``, in order
-    (a candidate never lies in a heading run: runs hold text lines and rules only)."""
-    starts = [(m.start(), -1) for m in _PARAGRAPH_KIND.finditer(kinds)]
-    runs = _heading_runs(kinds)
-    return sorted(starts + runs) if runs else starts
-
-
 class _Assembly:
     """Assembles paragraphs from paragraph starts, heading runs and the plain lines between.
 
@@ -195,8 +189,10 @@ class _Assembly:
 
     def read(self, lines: list[str], kinds: str) -> None:
         position, last, match_paragraph = 0, None, L.PARAGRAPH.match
-        for index, end in _events(kinds):
-            if end >= 0:  # a heading run: its text lines are the heading, its rules dropped
+        for event in _EVENT.finditer("B" + kinds):  # (positions in kinds: one less)
+            index, end = event.span(1)
+            if index >= 0:  # a heading run: its text lines are the heading, its rules dropped
+                index, end = index - 1, end - 1
                 if position < index:
                     self.plain(lines, kinds, position, index)
                 heading = self.heading
@@ -205,6 +201,7 @@ class _Assembly:
                         heading.append(lines[at].strip())
                 position = end
                 continue
+            index = event.start() - 1
             match = match_paragraph(lines[index])  # a paragraph start if numbered on
             if match is None:
                 continue
