@@ -81,3 +81,11 @@ noisy_names = st.tuples(
 @given(noisy_names)
 def test_trailing_noise_searched_in_its_tail_is_the_regex_substitution(text: str) -> None:
     assert F._without_trailing_noise(text) == F._TRAILING_NOISE.sub("", text)
+
+
+spaced = st.text(alphabet=" \t\n\x0b\x1c\x1f\x85\xa0\u2002\u2028\u3000\u200bab.", max_size=14)
+
+
+@given(spaced)
+def test_single_spacing_by_split_is_the_regex_substitution(text: str) -> None:
+    assert F.single_spaced(text) == F._SPACES.sub(" ", text).strip()

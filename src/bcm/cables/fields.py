@@ -13,6 +13,13 @@ from bcm.cables.posts import telegram_id
 
 _SPACES = re.compile(r"\s+")
 
+
+def single_spaced(text: str) -> str:
+    """``_SPACES.sub(" ", text).strip()``: ``str.split`` splits at the same white space as
+    ``\\s`` (``str.isspace``), without a regex tried at every position."""
+    return " ".join(text.split())
+
+
 # --- addressees (FL7/FL8/FL9) -------------------------------------------------------------
 
 _ROUTING = re.compile(r"(R[A-Z0-9]{3,7})\s*/\s*")
@@ -27,7 +34,7 @@ def parse_addressee(text: str) -> Addressee | None:
     """
     line = text.strip()
     if "  " in line or "\t" in line:
-        line = _SPACES.sub(" ", line)
+        line = single_spaced(line)
     routing = _ROUTING.match(line) if line[:1] == "R" else None
     if routing is not None:
         return routed_addressee(routing[1], line[routing.end() :])
@@ -178,7 +185,7 @@ def _strip_trailing(text: str) -> str:
 
 def parse_classified_by(text: str) -> tuple[str | None, tuple[str, ...]]:
     """``James P. Zumwalt, Charge d'Affaires, a.i.; reasons 1.4 (b/d)`` -> (who, reasons)."""
-    text = _SPACES.sub(" ", text).strip()
+    text = single_spaced(text)
     sections = list(_SECTION_NO.finditer(text))
     head = text[: sections[0].start()] if sections else text
     who = _strip_trailing(head)
@@ -362,7 +369,7 @@ _PAGE_NOISE = re.compile(
 def parse_references(text: str, year: int | None) -> tuple[Reference, ...]:
     """The REF list: a Reference per labelled item, or one per telegram an item cites (the
     same label and text, each with its ``id``); ``id`` is None for other items."""
-    text = _SPACES.sub(" ", text.replace("¶", " ")).strip()
+    text = single_spaced(text.replace("¶", " "))
     if " OF " in text or "PAGE" in text:
         text = _PAGE_NOISE.sub(" ", text)
     references: list[Reference] = []

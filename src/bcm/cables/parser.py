@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from bcm.cables import lines as L
 from bcm.cables.body import split_body
-from bcm.cables.fields import parse_classified_by, parse_eo_line, parse_references, parse_tags
+from bcm.cables.fields import (
+    parse_classified_by,
+    parse_eo_line,
+    parse_references,
+    parse_tags,
+    single_spaced,
+)
 from bcm.cables.header import DATE_LINE, FL1, FL2, FL3, FL5, FM, HeaderReader
 from bcm.cables.marks import portion_of
 from bcm.cables.model import Telegram
@@ -26,7 +32,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_CHARS = tuple(chr(c) for c in (*range(9), 11, 12, *range(14, 32), 127))
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,200})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
-_SPACES = re.compile(r"\s+")
 _CLASSIFIED_IN_TEXT = re.compile(r"CLASS\w*\s+BY\b\s*:?\s*(.*)", re.IGNORECASE | re.DOTALL)
 
 
@@ -524,7 +529,7 @@ def _subject(values: list[str]) -> tuple[str | None, str | None]:
     for value in values:
         value = value.strip()
         joined += value if joined.endswith("-") or not joined else " " + value
-    text = _SPACES.sub(" ", joined).strip()
+    text = single_spaced(joined)
     if not text:
         return None, None
     match = L.MARK.match(text)
