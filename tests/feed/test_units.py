@@ -17,12 +17,13 @@ from bcm.domain.clock import FakeClock
 from bcm.domain.model import Body, Item, Mode, Paragraph
 from bcm.domain.policy import Action, Resource, decide
 from bcm.errors import InvalidInput, Unauthenticated
+from bcm.feed import hub as hub_module
 from bcm.feed import protocol
 from bcm.feed.audience import Audience
 from bcm.feed.broker import Broker, LocalBroker
 from bcm.feed.connection import Connection
 from bcm.feed.hub import Hub, HubSettings
-from bcm.feed.operations import _tail, get_tails, load_standing
+from bcm.feed.operations import _tail, get_receivers, get_tails, load_standing
 from bcm.feed.publisher import FeedPublisher
 from bcm.services import clearances, items, people
 from bcm.services.core import Services
@@ -242,6 +243,38 @@ def test_a_full_queue_turns_into_one_resync(services: Services, broker: LocalBro
         assert first is not None
         assert seqs[0] == 1
         assert protocol.json.loads(first) == {"type": "resync", "cursor": 0, "reason": "overflow"}
+        assert await conn.next() is None
+        await hub.close()
+
+    run_async(scenario)
+
+
+def test_no_delivery_without_its_audit_record(
+    services: Services, broker: LocalBroker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deliveries are recorded before anything is handed; when the record cannot be
+    written nothing is handed and the connection is told to resync from what it holds."""
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the audit chain cannot be written")
+
+    async def scenario() -> None:
+        hub = Hub(services, broker, settings=HubSettings(poll_every=60))
+        conn = await _joined(hub, pid(services, "k.reyes"))
+        author = pid(services, "j.lindqvist")
+        first = services.run(items.post_item, "bcc-yokota", label=REL, text="x", actor=author)
+        assert [protocol_cursor(m) for m in await _take(conn, 1)] == [first.seq]
+        recorded = services.run(get_receivers, first.seq)
+        assert recorded == {pid(services, "k.reyes")}
+        monkeypatch.setattr(hub_module, "record_deliveries", broken)
+        services.run(items.post_item, "bcc-yokota", label=REL, text="y", actor=author)
+        message = await asyncio.wait_for(conn.next(), 5)
+        assert message is not None
+        assert protocol.json.loads(message) == {
+            "type": "resync",
+            "cursor": first.seq,
+            "reason": "audit",
+        }
         assert await conn.next() is None
         await hub.close()
 

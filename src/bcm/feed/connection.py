@@ -33,6 +33,7 @@ class Connection:
     handed: int = 0
     acked: int = 0
     ended: str | None = None
+    resynced: bool = False  # ended with a resync (the client reconnects from its cursor)
     _queue: deque[tuple[int, str]] = field(default_factory=deque)
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     _finishing: bool = False
@@ -60,7 +61,7 @@ class Connection:
         if self._finishing:
             return False
         if len(self._queue) >= self.limit:
-            self.finish(protocol.resync_message(self._last_kept(), "overflow"), "overflow")
+            self.resync("overflow")
             return False
         self._queue.append((seq, message))
         if len(self._queue) == 1:  # the sender waits only on an empty queue
@@ -72,6 +73,14 @@ class Connection:
         if not self._finishing:
             self._queue.append((0, message))
             self._wakeup.set()
+
+    def resync(self, reason: str) -> None:
+        """End with a ``resync`` naming the last cursor the client was handed (``reason``:
+        ``overflow``, or ``audit`` when a delivery could not be recorded)."""
+        if self._finishing:  # already ending (access ended, server stopping): that stands
+            return
+        self.finish(protocol.resync_message(self._last_kept(), reason), reason)
+        self.resynced = True
 
     def finish(self, message: str, reason: str) -> None:
         """Discard what is queued, send ``message`` last, then end."""

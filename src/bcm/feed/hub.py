@@ -11,6 +11,12 @@ Joining is part of that same read: a connection's person is loaded in the transa
 reads the items it will first receive live, so no change to their clearance can slip between
 "who they are" and "what they get". The connection then receives live every item after the
 hub's cursor at that moment (``live_from``); the web layer replays the items before it.
+
+Who is handed which item is recorded in the audit chain *before* anything is handed: each
+read's deliveries are worked out, committed as one ``feed.delivered`` record, and only then
+queued to the connections. A crash can therefore lose a delivery, never the record of one;
+if the record cannot be written, nothing is handed and the connections concerned are told
+to resync from what they hold.
 """
 
 from __future__ import annotations
@@ -33,11 +39,13 @@ from bcm.services.core import Services
 
 log = logging.getLogger(__name__)
 LostStandingHook = Callable[[str, str], None]
+_Offer = tuple[Connection, int, str]  # a connection, an item's cursor, its encoded message
 
 
 @dataclass(frozen=True, slots=True)
 class HubSettings:
-    """Tunables: queue bound per connection, audit flush period, safety poll period."""
+    """Tunables: queue bound per connection, acknowledgment flush period, safety poll
+    period, heartbeat period."""
 
     queue_limit: int = 1024
     flush_every: float = 1.0
@@ -67,7 +75,6 @@ class Hub:
         self._audit_cursor = 0
         self._by_person: dict[str, set[Connection]] = defaultdict(set)
         self._joining: dict[Connection, asyncio.Future[int]] = {}
-        self._delivered: dict[str, list[int]] = defaultdict(list)
         self._acks: dict[str, int] = {}
         self._unrecorded_acks: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -110,14 +117,14 @@ class Hub:
         await self.flush()
 
     def close_after_loop(self) -> None:
-        """Shutdown once the event loop has stopped: record the last batch, stop the broker."""
+        """Shutdown once the event loop has stopped: record the last acknowledgments, stop
+        the broker."""
         self._closed = True
-        deliveries, acks = dict(self._delivered), dict(self._unrecorded_acks)
-        self._delivered.clear()
+        acks = dict(self._unrecorded_acks)
         self._unrecorded_acks.clear()
-        if deliveries or acks:
+        if acks:
             try:
-                self.services.run(record_deliveries, deliveries, acks)
+                self.services.run(record_deliveries, {}, acks)
             except Exception:
                 log.exception("last feed audit batch failed")
         self.broker.close()
@@ -195,20 +202,25 @@ class Hub:
             except Exception:
                 log.exception("feed read failed; retrying at the next poll")
                 return
-            self._apply(changes, joining)
+            await self._hand(self._apply(changes, joining))
             self._dirty = self._dirty or changes.more
 
-    def _apply(self, changes: Changes, joining: dict[Connection, asyncio.Future[int]]) -> None:
+    def _apply(
+        self, changes: Changes, joining: dict[Connection, asyncio.Future[int]]
+    ) -> list[_Offer]:
+        """Take in a read: standings, joiners, the cursors; returns the items to hand out."""
         for standing in changes.standings:
             self._restand(standing)
         for conn, joined in joining.items():
             self._admit(conn, joined, changes)
+        offers: list[_Offer] = []
         for item in changes.items:
             body = changes.bodies.get(item.body)
             if body is not None:
-                self._dispatch(item, body)
+                offers.extend(self._recipients(item, body))
         self.cursor = changes.item_cursor
         self._audit_cursor = changes.audit_cursor
+        return offers
 
     def _restand(self, standing: Standing) -> None:
         if standing.subject is None or standing.problem is not None:
@@ -240,30 +252,46 @@ class Hub:
         self._by_person[conn.person].add(conn)
         joined.set_result(self.cursor)
 
-    def _dispatch(self, item: Item, body: Body) -> None:
+    def _recipients(self, item: Item, body: Body) -> list[_Offer]:
+        """Every connection the policy lets have ``item`` and that wants it, in order."""
+        offers: list[_Offer] = []
         message: str | None = None
         for person in self._audience.recipients(item, body):
-            sent = False
             for conn in self._by_person.get(person, ()):
                 if conn.wants(item.seq, item.body):
                     message = message or protocol.item_message(item, self.fields)
-                    sent = conn.offer(item.seq, message) or sent
-            if sent:
-                self._delivered[person].append(item.seq)
+                    offers.append((conn, item.seq, message))
+        return offers
+
+    async def _hand(self, offers: list[_Offer]) -> None:
+        """Record who is handed what (one audit record, committed), then hand it out."""
+        if not offers:
+            return
+        deliveries: dict[str, list[int]] = defaultdict(list)
+        for conn, seq, _ in offers:
+            seqs = deliveries[conn.person]
+            if not seqs or seqs[-1] != seq:
+                seqs.append(seq)
+        try:
+            await self._run(record_deliveries, dict(deliveries), {})
+        except Exception:  # no record, no delivery: they resync from what they hold
+            log.exception("cannot record feed deliveries; the connections resync")
+            for conn in dict.fromkeys(conn for conn, _, _ in offers):
+                conn.resync("audit")
+            return
+        for conn, seq, message in offers:
+            conn.offer(seq, message)
 
     # -- audit ------------------------------------------------------------------------------
     async def flush(self) -> None:
-        """Record the deliveries and acknowledgments batched since the last flush."""
-        if not self._delivered and not self._unrecorded_acks:
+        """Record the acknowledgments batched since the last flush."""
+        if not self._unrecorded_acks:
             return
-        deliveries, self._delivered = dict(self._delivered), defaultdict(list)
         acks, self._unrecorded_acks = self._unrecorded_acks, {}
         try:
-            await self._run(record_deliveries, deliveries, acks)
+            await self._run(record_deliveries, {}, acks)
         except Exception:
             log.exception("feed audit batch failed; retrying")
-            for person, seqs in deliveries.items():
-                self._delivered[person][:0] = seqs
             for key, cursor in acks.items():
                 self._unrecorded_acks.setdefault(key, cursor)
 

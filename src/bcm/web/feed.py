@@ -211,7 +211,7 @@ async def _serve_socket(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-    code = CLOSE_RESYNC if conn.ended == "overflow" else CLOSE_ACCESS_ENDED
+    code = CLOSE_RESYNC if conn.resynced else CLOSE_ACCESS_ENDED
     with contextlib.suppress(Exception):
         await websocket.close(code=code if conn.ended else CLOSE_GOING_AWAY)
 
