@@ -193,7 +193,9 @@ class _Assembly:
             index, end = event.span(1)
             if index >= 0:  # a heading run: its text lines are the heading, its rules dropped
                 index, end = index - 1, end - 1
-                if position < index:
+                if self.text is not None and not self.heading:
+                    self.text.extend(lines[position:index])  # self.plain, shortened
+                elif position < index:
                     self.plain(lines, kinds, position, index)
                 heading = self.heading
                 for at in range(index, end):
@@ -208,8 +210,9 @@ class _Assembly:
             number = int(match[1])
             if number == 0 or (last is not None and not last < number <= last + 3):
                 continue
-            if self.text is not None and not self.heading:
-                self.text.extend(lines[position:index])  # self.plain, shortened
+            if self.text is not None and not (self.heading and kinds[position:index].strip("B")):
+                # self.plain, shortened: no heading, or only blank lines below it
+                self.text.extend(lines[position:index])
             elif position < index:
                 self.plain(lines, kinds, position, index)
             self.start(number, match[2])
