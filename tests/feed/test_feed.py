@@ -4,6 +4,7 @@ and the delivery audit."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -120,6 +121,20 @@ def test_revocation_closes_every_connection_of_the_person(server: LiveServer) ->
             assert closed.value.rcvd.code == 4001
     with pytest.raises(InvalidStatus):  # the session ended with the clearance
         connect(feed_url(server.url), additional_headers={"Cookie": f"bcm_session={cookie}"})
+
+
+def test_a_stopping_server_says_so_and_closes_going_away(tmp_path: Path) -> None:
+    with feed_server(tmp_path, SETTINGS) as own, subscribe(own, "k.reyes") as feed:
+        feed.until("live")
+        hub = own.runtime.feed
+        assert hub is not None
+        assert hub._loop is not None
+        asyncio.run_coroutine_threadsafe(hub.close(), hub._loop).result(timeout=10)
+        assert feed.until("closed")["reason"] == "server stopping"
+        with pytest.raises(ConnectionClosed) as closed:
+            feed.receive(timeout=5)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1001
 
 
 def test_a_connection_needs_a_valid_credential_with_the_read_scope(server: LiveServer) -> None:

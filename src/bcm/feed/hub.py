@@ -40,6 +40,7 @@ from bcm.services.core import Services
 log = logging.getLogger(__name__)
 LostStandingHook = Callable[[str, str], None]
 _Offer = tuple[Connection, int, str]  # a connection, an item's cursor, its encoded message
+SERVER_STOPPING = "server stopping"  # why connections end when the hub closes
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ class Hub:
             task.cancel()
         for conns in list(self._by_person.values()):
             for conn in list(conns):
-                conn.finish(protocol.closed_message("server stopping"), "server stopping")
+                conn.finish(protocol.closed_message(SERVER_STOPPING), SERVER_STOPPING)
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
         await self.flush()

@@ -26,7 +26,7 @@ from bcm.auth.tokens import Scope
 from bcm.errors import BcmError, Forbidden, InvalidInput, Unauthenticated
 from bcm.feed import protocol
 from bcm.feed.connection import Connection
-from bcm.feed.hub import Hub
+from bcm.feed.hub import SERVER_STOPPING, Hub
 from bcm.services import bodies as body_service
 from bcm.services import items
 from bcm.web.runtime import Runtime
@@ -211,9 +211,18 @@ async def _serve_socket(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-    code = CLOSE_RESYNC if conn.resynced else CLOSE_ACCESS_ENDED
     with contextlib.suppress(Exception):
-        await websocket.close(code=code if conn.ended else CLOSE_GOING_AWAY)
+        await websocket.close(code=_close_code(conn))
+
+
+def _close_code(conn: Connection) -> int:
+    """4000 after a resync, 1001 when the server stops (or the connection simply ends),
+    4001 when access ended or the client sent a bad message (docs/feed.md)."""
+    if conn.resynced:
+        return CLOSE_RESYNC
+    if conn.ended is None or conn.ended == SERVER_STOPPING:
+        return CLOSE_GOING_AWAY
+    return CLOSE_ACCESS_ENDED
 
 
 async def _send(websocket: WebSocket, conn: Connection) -> None:
