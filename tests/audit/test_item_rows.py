@@ -27,7 +27,9 @@ def test_paragraphs_are_digested_as_the_services_digest_them() -> None:
     assert _content("t", stored) == content_digest("t", [("(S//NF)", "a"), ("(U)", "b")])
 
 
-@pytest.mark.parametrize("paragraphs", ["[", "[1]", '[["(U)"]]', "[[1, 2]]", '"text"'])
+@pytest.mark.parametrize(
+    "paragraphs", ["[", "[1]", '[["(U)"]]', "[[1, 2]]", '"text"', "{}", '["ab"]', '[["a","b","c"]]']
+)
 def test_malformed_paragraphs_cannot_be_digested(paragraphs: str) -> None:
     assert _content("t", paragraphs) == MALFORMED
 

@@ -84,7 +84,20 @@ def _content(text: str, paragraphs: str | None) -> str:
 
 def _with_paragraphs(text: str, paragraphs: str) -> str:
     try:
-        pairs = [(mark, body) for mark, body in orjson.loads(paragraphs)]
-        return content_digest(text, pairs)
-    except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
+        decoded = orjson.loads(paragraphs)
+    except (orjson.JSONDecodeError, TypeError):
         return MALFORMED  # edited into something the services never store
+    # exactly the shape the services store: a list of [mark, text] lists of strings (an
+    # object, or pairs spelled another way, would otherwise iterate into the same digest)
+    if type(decoded) is not list or not all(_is_pair(p) for p in decoded):
+        return MALFORMED
+    try:
+        return content_digest(text, [(mark, body) for mark, body in decoded])
+    except (TypeError, AttributeError):  # text that is not text
+        return MALFORMED
+
+
+def _is_pair(value: object) -> bool:
+    return (
+        type(value) is list and len(value) == 2 and type(value[0]) is str and type(value[1]) is str
+    )
