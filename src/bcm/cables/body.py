@@ -227,7 +227,12 @@ class _Assembly:
             # Lines hold no newline: stripping newlines drops the blank lines at either end.
             joined = "\n".join(self.text).strip("\n")
             self.body.paragraphs.append(Paragraph(self.number, self.portion, joined, self.title))
-        self.portion, rest = _mark(rest.strip(), number, self.body)
+        rest = rest.strip()
+        match = L.MARK.match(rest) if rest[:1] == "(" else None  # (what _mark does first)
+        if match is not None and (portion := portion_of(f"({match[1]})")) is not None:
+            self.portion, rest = portion, match[2]
+        else:
+            self.portion, rest = _mark(rest, number, self.body)
         self.number, self.text = number, [rest]
         self.title = "\n".join(self.heading) or None
         self.heading = []
