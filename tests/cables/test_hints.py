@@ -1,5 +1,6 @@
 """The structure hint, rewritten to skip preamble words, still finds every line the parser
-takes for the start of the telegram (its first spelling kept here as the reference)."""
+takes for the start of the telegram (its first spelling kept here as the reference); a line
+the header takes before the parser's own tests passes none of those tests."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bcm.cables import lines as L
+from bcm.cables.header import HeaderReader
 from bcm.cables.parser import _FORMAT_LINE, _STRUCTURE_HINT
 
 FIRST_HINT = re.compile(
@@ -74,3 +76,59 @@ def test_preamble_words_are_not_hints() -> None:
     assert FIRST_HINT.match("\nClassification")
     assert not _STRUCTURE_HINT.match("\nClassification")
     assert _STRUCTURE_HINT.match("\n  Saturday, 13 March 2004, 10:00")
+
+
+header_words = st.sampled_from(
+    [
+        "VZCZCXYZ0002",
+        "DE",
+        "ZNY",
+        "FM",
+        "O",
+        "r",
+        "P",
+        "OO",
+        "RR",
+        "TO",
+        "INFO",
+        "XMT",
+        "TO/RUEHC/SECSTATE",
+        "RUEHKO",
+        "#0445/01",
+        "0572240",
+        "262240Z",
+        "FEB",
+        "09",
+        "SSSSS",
+        "S E C R E T",
+        "SECRET",
+        "SECCRET",
+        "TOKYO",
+        "000445",
+        "NOFORN",
+        "SIPDIS",
+        "TAGS",
+        "REF",
+        "E.O.",
+        "1.",
+        "(C)",
+        "IMMEDIATE",
+        "1087",
+    ]
+)
+header_lines = st.lists(header_words, min_size=1, max_size=6).map(" ".join)
+
+
+@given(header_lines, st.sampled_from([None, "TO", "INFO", "XMT"]))
+def test_a_line_the_header_takes_first_passes_none_of_the_text_tests(
+    line: str, open_list: str | None
+) -> None:
+    reader = HeaderReader()
+    reader._list = open_list
+    if not reader.take_header_line(line, 1):
+        return
+    assert L.classification_line(line) is None
+    assert not (L.LABEL_HINT.match(line) and L.FIELD_LABEL.match(line))
+    assert L.captions(line) is None
+    assert ":" not in line
+    assert not L.is_paragraph_start(line)

@@ -38,6 +38,11 @@ ROUTED_ADDRESS = re.compile(r"R[A-Z0-9]{3,7}/[A-Z]")  # RUEHBJ/AMEMBASSY BEIJING
 LIST_START = re.compile(r"^(TO|INFO|XMT)(?:\s+|/|$)(.*)$")
 PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\s")
 _DIGITS = tuple("0123456789")
+# Where a line that only the header can take may start: the format lines FL1-FL6 and the
+# first line of an addressee list (see ``take_header_line``).
+_HEADER_ONLY = re.compile(
+    r"VZCZC|DE\s|ZN[RY]\s|FM\s|[ZOPRYzopry]\s|(?:ZZ|OO|PP|RR|YY)(?:\s|$)|(?:TO|INFO|XMT)(?:\s|/|$)"
+)
 
 
 @dataclass(slots=True)
@@ -110,6 +115,25 @@ class HeaderReader:
             self.seen_format_line = True
             return True
         return self._addressees(line)
+
+    def take_header_line(self, line: str, number: int) -> bool:
+        """Read a non-blank stripped line as ``feed`` would when it is a format line or opens
+        an addressee list and holds no colon; False, having read nothing, for any other line.
+
+        No such line is a classification line, a field label, a caption line or a paragraph
+        start (each format line is told by its first letters and digits, and a colon starts
+        any inline label), so the parser may offer it here before its own tests.
+        """
+        if ":" in line or not _HEADER_ONLY.match(line):
+            return False
+        if line.startswith(("TO", "INFO", "XMT")):
+            return self._addressees(line)  # (``_reader`` has nothing for these lines)
+        reader = self._reader(line)
+        if reader is None or not reader(line, number):
+            return False
+        self._list = None
+        self.seen_format_line = True
+        return True
 
     def _reader(self, line: str) -> Callable[[str, int], bool] | None:
         """The format-line reader the line's first characters point to (cheap dispatch)."""

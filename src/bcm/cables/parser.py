@@ -287,6 +287,8 @@ class _Parser:
             header.feed("", number)
             return "head"
         started = header.seen_format_line  # (nothing below changes it before ``feed``)
+        if header.take_header_line(line, number):  # the format lines: none passes a test below
+            return "head"
         if L.CLASSIFICATION_HINT.match(line):
             classification = L.classification_line(line)
             if classification is not None and (started or classification.number):
