@@ -139,14 +139,16 @@ class HotPaths:
     ) -> Credential | None:
         """The token's credential when it authenticates and carries ``needed``; else None
         (before any chore ran, so that the route's own check does everything once)."""
-        scheme, _, secret = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
+        # read as FastAPI's HTTPBearer reads it: the scheme, then the rest stripped
+        scheme, _, rest = headers.get("authorization", "").partition(" ")
+        secret = rest.strip()
+        if scheme.lower() != "bearer" or not secret:
             return None
         auth = self.runtime.authenticator
         if auth.store.local:
-            check = auth.check_token(secret.strip())
+            check = auth.check_token(secret)
         else:
-            check = await run_in_threadpool(auth.check_token, secret.strip())
+            check = await run_in_threadpool(auth.check_token, secret)
         found = check.credential
         if found is None or (needed is not None and not found.may(needed)):
             return None
