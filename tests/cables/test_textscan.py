@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bcm.cables import lines as L
 from bcm.cables.body import _heading_lines, _kinds, split_body
+from bcm.cables.parser import _clean
 from bcm.cables.textscan import BodyScan, JoinedLines
 
 # Lines of each kind the scans look for, and the "PAGE" line whose match takes the newline.
@@ -120,3 +121,20 @@ def headings_run_by_run(kinds: str) -> set[int]:
 @given(st.text(alphabet="BPTR", max_size=40))
 def test_headings_are_found_as_run_by_run(kinds: str) -> None:
     assert _heading_lines([], kinds) == headings_run_by_run(kinds)
+
+
+@given(st.text(alphabet="AB1 \t\\¶\n\x0b", max_size=60))
+def test_a_cleaned_line_ends_in_white_space_only_when_too_short_for_a_special_line(
+    text: str,
+) -> None:
+    # The body scan relies on this: a line of six capitals, a digit and a space (eight
+    # characters at least) never ends in white space, so "a digit at the end" is tested
+    # without allowing white space after it.
+    lines, _ = _clean(text)
+    assert all(len(line) < 8 for line in lines if line[-1:].isspace())
+    assert "¶" in text or all(not line[-1:].isspace() for line in lines)
+
+
+def test_the_scan_finds_a_line_of_capitals_that_ends_in_a_digit() -> None:
+    lines = ["GOVERNMENT OF JAPAN 2009", "GOVERNMENT OF JAPAN", "  SECCRET TOKYO 445", "ABCDEF1"]
+    assert BodyScan.of(JoinedLines.of(lines), 0).specials == [0, 2]

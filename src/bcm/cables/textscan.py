@@ -6,6 +6,7 @@ the regex engine then only tries line starts. The facts are line-local (a patter
 reaches into the next line), except that ``BODY_SPECIAL_LINE``'s ``PAGE\\s`` may take the
 newline ending its line, which hides the next line from that scan (not from the others);
 ``BodyScan`` keeps that behaviour, also when the body is looked at again from a later line.
+The lines are the parser's cleaned lines (see ``_BODY_LINE`` for what that allows).
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ from bcm.cables import lines as L
 # alternative starts with a character or a set (``\d\d?`` for ``\d{1,2}``, ``---+`` for
 # ``-{3,}``): the regex engine then skips an alternative by its first character, which halves
 # the cost of the scan. The empty group closing an alternative names its kind.
+# A joined line has no trailing white space (``_clean`` strips it, and its one later change, a
+# "¶" taken out of a line's first eight characters, cannot leave any at the end of a line of six
+# capitals, a digit and a space), so "ends in a digit, then white space" is "ends in a digit":
+# the possessive ``[^\n]*+`` with a look-behind checks that once instead of backtracking
+# through every line that starts with six capitals.
 _BODY_LINE = re.compile(
     r"\n[^\S\n]*(?:"
     r"\d\d?[^\S\n]*\.(?!\d)(?P<P>)"
     r"|---+(?:[^\S\n]+---+)*[^\S\n]*(?=\n|$)(?P<R>)"
     r"|(?:PAGE\s|[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED OFFICIAL"
-    r"|[A-Z][A-Z]{5,}\b[^\n]*\d[^\S\n]*(?=\n|$)))"
+    r"|[A-Z][A-Z]{5,}\b[^\n]*+(?<=\d)(?=\n|$)))"
 )
 
 
