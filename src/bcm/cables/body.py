@@ -189,10 +189,11 @@ class _Assembly:
 
     def read(self, lines: list[str], kinds: str) -> None:
         position, last, match_paragraph = 0, None, L.PARAGRAPH.match
-        for event in _EVENT.finditer("B" + kinds):  # (positions in kinds: one less)
-            index, end = event.span(1)
-            if index >= 0:  # a heading run: its text lines are the heading, its rules dropped
-                index, end = index - 1, end - 1
+        marked = "B" + kinds  # (positions in kinds: one less)
+        for event in _EVENT.finditer(marked):
+            index = event.start()
+            if marked[index] == "B":  # a heading run: its text lines are the heading, its
+                end = event.end() - 1  # rules dropped (the run is the match less its "B")
                 if self.text is not None and not self.heading:
                     self.text.extend(lines[position:index])  # self.plain, shortened
                 elif position < index:
@@ -203,7 +204,7 @@ class _Assembly:
                         heading.append(lines[at].strip())
                 position = end
                 continue
-            index = event.start() - 1
+            index -= 1
             match = match_paragraph(lines[index])  # a paragraph start if numbered on
             if match is None:
                 continue

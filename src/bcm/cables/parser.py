@@ -52,7 +52,7 @@ def _clean(text: str) -> tuple[list[str], list[str]]:
         warnings.append("markup removed")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.rstrip() for line in text.split("\n")]
+    lines = list(map(str.rstrip, text.split("\n")))
     if "\\" in text:
         lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
     if "¶" in text:
@@ -128,11 +128,12 @@ class _Fields:
 # Where a header or classification line may start: one scan instead of five regexes a line.
 # Six capitals stand for a misspelt level word, which ``L.classification_line`` only reads in
 # capitals: a preamble line such as "Classification" or "Identifier" is not a hint (the day
-# names of an indented date line are listed for themselves).
+# names of an indented date line are listed for themselves). A date line starts with a day's
+# name (``DATE_LINE``): ``[A-Z]+DAY,`` would backtrack through every word of the preamble.
 _STRUCTURE_HINT = re.compile(
-    r"\n(?:VZCZC|ZZ|OO|PP|RR|YY|DE\s|[ZOPRY]\s|FM\s|[A-Z]+DAY,"
-    r"|[^\S\n]*(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED|[A-Z]+DAY,"
-    r"|(?-i:[A-Z]{6})))",
+    r"\n(?:VZCZC|ZZ|OO|PP|RR|YY|DE\s|[ZOPRY]\s|FM\s"
+    r"|[^\S\n]*(?:[A-Za-z] [A-Za-z] |TOP SECRET|SECRET|CONFIDENTIAL|UNCLAS|LIMITED"
+    r"|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY,|(?-i:[A-Z]{6})))",
     re.IGNORECASE,
 )
 
