@@ -169,6 +169,9 @@ def split_body(lines: list[str], *, stripped: bool = False, kinds: str | None = 
     return body
 
 
+_MARK = L.MARK.match
+
+
 class _Assembly:
     """Assembles paragraphs from paragraph starts, heading runs and the plain lines between.
 
@@ -224,19 +227,24 @@ class _Assembly:
 
     def start(self, number: int | None, rest: str) -> None:
         """Close the open paragraph and open the next with its first line."""
-        if self.text is not None:
+        text = self.text
+        if text is not None:
             # Lines hold no newline: stripping newlines drops the blank lines at either end.
-            joined = "\n".join(self.text).strip("\n")
+            joined = "\n".join(text).strip("\n")
             self.body.paragraphs.append(Paragraph(self.number, self.portion, joined, self.title))
         rest = rest.strip()
-        match = L.MARK.match(rest) if rest[:1] == "(" else None  # (what _mark does first)
+        match = _MARK(rest) if rest[:1] == "(" else None  # (what _mark does first)
         if match is not None and (portion := portion_of(f"({match[1]})")) is not None:
             self.portion, rest = portion, match[2]
         else:
             self.portion, rest = _mark(rest, number, self.body)
         self.number, self.text = number, [rest]
-        self.title = "\n".join(self.heading) or None
-        self.heading = []
+        heading = self.heading
+        if heading:  # (an empty heading list is left for the next paragraph: it is not kept)
+            self.title = "\n".join(heading) or None
+            self.heading = []
+        else:
+            self.title = None
 
     def plain(self, lines: list[str], kinds: str, position: int, end: int) -> None:
         """Text lines ``lines[position:end]`` (some): more of the open paragraph, or after a
