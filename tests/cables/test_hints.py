@@ -34,6 +34,8 @@ words = st.sampled_from(
         "FM",
         "Monday,",
         "SATURDAY,",
+        "wednesday,",
+        "HOLIDAY,",
         "12",
         "May",
         "2003,",

@@ -89,3 +89,35 @@ spaced = st.text(alphabet=" \t\n\x0b\x1c\x1f\x85\xa0\u2002\u2028\u3000\u200bab."
 @given(spaced)
 def test_single_spacing_by_split_is_the_regex_substitution(text: str) -> None:
     assert F.single_spaced(text) == F._SPACES.sub(" ", text).strip()
+
+
+def routed_addressee_as_first_written(
+    routing_indicator: str | None, line: str
+) -> tuple[str, str | None, str | None, str | None] | None:
+    serial = None
+    if line[-5:-4] == " " and line[-4:].isdigit():
+        line, serial = line[:-5].rstrip(), line[-4:]
+    precedence = None
+    if line.endswith(F._PRECEDENCE_ENDINGS):
+        precedence = line.rsplit(" ", 1)[1]
+        if precedence == "IMMEDIATE" and line.endswith(" NIACT IMMEDIATE"):
+            precedence = "NIACT IMMEDIATE"
+        line = line[: -len(precedence) - 1].rstrip()
+    if not line:
+        return None
+    return line, routing_indicator, precedence, serial
+
+
+addressee_tails = st.lists(
+    st.sampled_from(["NIACT", "IMMEDIATE", "PRIORITY", "ROUTINE", "FLASH", "1087", "¹²³⁴", "A"])
+    | st.text(alphabet=" \t\u00a0X1", max_size=2),
+    max_size=6,
+).map(" ".join)
+
+
+@given(addressee_tails)
+def test_routed_addressee_reads_as_first_written(line: str) -> None:
+    found = F.routed_addressee("RUEHC", line)
+    expected = routed_addressee_as_first_written("RUEHC", line)
+    read = found and (found.address, found.routing_indicator, found.precedence, found.serial)
+    assert read == expected

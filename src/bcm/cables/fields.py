@@ -45,14 +45,14 @@ def routed_addressee(routing_indicator: str | None, line: str) -> Addressee | No
     """The Addressee of what follows the routing indicator (``SECSTATE WASHDC IMMEDIATE
     1087``), single-spaced and stripped at the start."""
     serial = None
-    if line[-5:-4] == " " and line[-4:].isdigit():
-        line, serial = line[:-5].rstrip(), line[-4:]
+    if line[-5:-4] == " " and (last := line[-4:]).isdigit():
+        line, serial = line[:-5].rstrip(), last
     precedence = None
     if line.endswith(_PRECEDENCE_ENDINGS):  # the first of them that ends the line
-        precedence = line.rsplit(" ", 1)[1]
-        if precedence == "IMMEDIATE" and line.endswith(" NIACT IMMEDIATE"):
-            precedence = "NIACT IMMEDIATE"
-        line = line[: -len(precedence) - 1].rstrip()
+        line, _, precedence = line.rpartition(" ")  # (every ending starts with a space)
+        if precedence == "IMMEDIATE" and line.endswith(" NIACT"):
+            line, precedence = line[:-6], "NIACT IMMEDIATE"
+        line = line.rstrip()
     if not line:
         return None
     return Addressee(line, routing_indicator, precedence, serial)

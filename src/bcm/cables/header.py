@@ -263,17 +263,19 @@ class HeaderReader:
         """Read the ``RI/PLAD …`` lines of the current TO or INFO list from ``lines[index]`` on
         (the caller checked the list is open); the index of the first line that is not one."""
         target = self.to if self._list == "TO" else self.info
-        routed, end = ROUTED_ADDRESS.match, len(lines)
-        while index < end and (match := routed(lines[index])):
-            line, slash = lines[index], match.end() - 2
+        routed, end, add, added = ROUTED_ADDRESS.match, len(lines), target.append, False
+        while index < end and (match := routed(line := lines[index])):
+            slash = match.end() - 2
             if "  " in line or "\t" in line or line[-1:].isspace():
                 addressee = parse_addressee(line)
             else:  # what parse_addressee reads, its routing indicator found already
                 addressee = routed_addressee(line[:slash], line[slash + 1 :])
             if addressee is not None:
-                self._last_target = target
-                target.append(addressee)
+                add(addressee)
+                added = True
             index += 1
+        if added:
+            self._last_target = target
         return index
 
     def _exclude(self, address: str) -> None:
