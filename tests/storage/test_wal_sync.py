@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bcm.domain.events import ItemPosted
 from bcm.domain.model import Item, Mode
 from bcm.storage import groupcommit
 from bcm.storage.groupcommit import SqlStore
+from bcm.storage.port import UnitOfWork
 from tests.storage.test_contract import item_in, structure
 
 
@@ -160,5 +162,40 @@ def test_the_log_of_a_database_reached_through_a_symlink_is_the_one_synced(
         made = store.submit(structure).result(timeout=30)
         store.submit(lambda uow: item_in(uow, made)).result(timeout=30)
         assert store._sync.wal.exists()
+    finally:
+        store.close()
+
+
+def test_a_publisher_that_submits_is_refused_instead_of_deadlocking(
+    make_url: Callable[..., str],
+) -> None:
+    """Publishers run on the sync thread, which resolves every future: a unit of work
+    submitted from there could never be answered."""
+    refused: list[BaseException] = []
+
+    class Submitting:
+        store: SqlStore | None = None
+
+        def publish(self, events: object) -> None:
+            assert self.store is not None
+            try:
+                self.store.submit(lambda uow: uow.audit_tail())
+            except RuntimeError as error:
+                refused.append(error)
+
+    publisher = Submitting()
+    store = SqlStore(make_url("sqlite"), publisher=publisher)  # type: ignore[arg-type]
+    publisher.store = store
+    try:
+        made = store.submit(structure).result(timeout=30)
+
+        def post(uow: UnitOfWork) -> int:
+            item = item_in(uow, made)
+            uow.events.append(ItemPosted(item.id, item.seq, item.body, item.label, item.mode))
+            return item.seq
+
+        assert store.submit(post).result(timeout=30) == 1  # committed and answered
+        assert refused
+        assert "deadlock" in str(refused[0])
     finally:
         store.close()

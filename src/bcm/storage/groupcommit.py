@@ -81,8 +81,8 @@ class WalSync:
         self._resolve = resolve
         self._synced_inode = -1
         self._queue: queue.SimpleQueue[tuple[list[_Job], bool] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._loop, name="bcm-sync", daemon=True)
-        self._thread.start()
+        self.thread = threading.Thread(target=self._loop, name="bcm-sync", daemon=True)
+        self.thread.start()
 
     def put(self, jobs: list[_Job], *, wrote: bool) -> None:
         """A batch just committed (not yet durable); ``wrote``: whether it changed anything
@@ -92,7 +92,7 @@ class WalSync:
     def close(self) -> None:
         """Sync and resolve what was put, then stop."""
         self._queue.put(None)
-        self._thread.join()
+        self.thread.join()
 
     def _sync(self) -> None:
         """fsync the log; and its directory the first time a log file is seen (SQLite may
@@ -182,6 +182,9 @@ class SqlStore:
             raise RuntimeError("store is closed")
         if threading.current_thread() is self._thread:
             raise RuntimeError("a unit of work may not submit another (it would deadlock)")
+        if self._sync is not None and threading.current_thread() is self._sync.thread:
+            # publishers run there, and that thread resolves every future: it would wait on itself
+            raise RuntimeError("a publisher may not submit a unit of work (it would deadlock)")
         future: Future[T] = Future()
         self._queue.put(_Job(fn, future))
         return future
