@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import DateTime, Engine, Table, bindparam, insert, select, update
 
 from bcm.auth import tables as t
 from bcm.auth.localreads import LocalReads, local_file, parse_time
@@ -105,40 +106,30 @@ _SESSION_IF_ENABLED = (
 )
 
 
-_TOKEN_COLUMNS = [c.name for c in t.tokens.columns]
-_SESSION_COLUMNS = [c.name for c in t.sessions.columns]
-
-
-def _token_of_tuple(raw: tuple[Any, ...]) -> TokenRow:
-    """A token row read by :class:`LocalReads` (plain SQLite values, in table order)."""
-    row = dict(zip(_TOKEN_COLUMNS, raw, strict=True))
-    return TokenRow(
-        row["id"],
-        row["person_id"],
-        row["name"],
-        frozenset(Scope(name) for name in row["scopes"].split()),
-        _aware(row["created_at"]),
-        _aware(row["expires_at"]),
-        parse_time(row["revoked_at"]),
-        parse_time(row["last_used_at"]),
-    )
-
-
-def _session_of_tuple(raw: tuple[Any, ...]) -> SessionRow:
-    """A session row read by :class:`LocalReads`."""
-    row = dict(zip(_SESSION_COLUMNS, raw, strict=True))
+def _session(row: Any) -> SessionRow:
     return SessionRow(
-        row["person_id"],
-        _aware(row["created_at"]),
-        _aware(row["last_seen_at"]),
-        parse_time(row["ended_at"]),
+        row.person_id,
+        _utc_req(row.created_at),
+        _utc_req(row.last_seen_at),
+        _utc(row.ended_at),
     )
 
 
-def _aware(value: str) -> datetime:
-    parsed = parse_time(value)
-    assert parsed is not None  # a NOT NULL column
-    return parsed
+def _local(table: Table, raw: tuple[Any, ...]) -> SimpleNamespace:
+    """A row read by :class:`LocalReads` (plain SQLite values, in table order) as SQLAlchemy
+    would hand it over: attributes by column name, stored time text parsed."""
+    values = {
+        name: parse_time(value) if is_time else value
+        for (name, is_time), value in zip(_COLUMNS[table.name], raw, strict=True)
+    }
+    return SimpleNamespace(**values)
+
+
+# (name, whether it holds a time) of each column of the tables LocalReads reads, in order
+_COLUMNS = {
+    table.name: [(c.name, isinstance(c.type, DateTime)) for c in table.columns]
+    for table in (t.tokens, t.sessions)
+}
 
 
 class AuthStore:
@@ -224,14 +215,7 @@ class AuthStore:
         """The session with this digest, ended or not."""
         with self.engine.connect() as conn:
             row = conn.execute(select(t.sessions).where(t.sessions.c.id_hash == id_hash)).first()
-        if row is None:
-            return None
-        return SessionRow(
-            row.person_id,
-            _utc_req(row.created_at),
-            _utc_req(row.last_seen_at),
-            _utc(row.ended_at),
-        )
+        return None if row is None else _session(row)
 
     def touch_session(self, id_hash: str, now: datetime) -> None:
         """Record use of a session."""
@@ -289,7 +273,7 @@ class AuthStore:
         on every API request."""
         if self._reads is not None:
             raw = self._reads.first(self._token_sql, (token_hash,))
-            return None if raw is None else _token_of_tuple(raw)
+            return None if raw is None else _token(_local(t.tokens, raw))
         with self.engine.connect() as conn:
             row = conn.execute(_TOKEN_IF_ENABLED, {"digest": token_hash}).first()
         return _token(row) if row else None
@@ -298,17 +282,10 @@ class AuthStore:
         """The session with this digest if its account exists and is not disabled."""
         if self._reads is not None:
             raw = self._reads.first(self._session_sql, (id_hash,))
-            return None if raw is None else _session_of_tuple(raw)
+            return None if raw is None else _session(_local(t.sessions, raw))
         with self.engine.connect() as conn:
             row = conn.execute(_SESSION_IF_ENABLED, {"digest": id_hash}).first()
-        if row is None:
-            return None
-        return SessionRow(
-            row.person_id,
-            _utc_req(row.created_at),
-            _utc_req(row.last_seen_at),
-            _utc(row.ended_at),
-        )
+        return None if row is None else _session(row)
 
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         """The token whose secret has this digest."""
