@@ -170,20 +170,8 @@ class ModeIn(BaseModel):
 
 
 def item_out(item: Item) -> ItemOut:
-    """The API form of an item."""
-    return ItemOut(
-        id=item.id,
-        seq=item.seq,
-        body=item.body,
-        author=item.author,
-        organization=item.organization,
-        label=item.label,
-        mode=item.mode.value,
-        created_at=item.created_at,
-        text=item.text,
-        paragraphs=[ParagraphOut(mark=p.mark, text=p.text) for p in item.paragraphs],
-        supersedes=item.supersedes,
-    )
+    """The API form of an item (the model of :func:`item_json`)."""
+    return ItemOut(**item_json(item))
 
 
 def body_out(body: Body) -> BodyOut:
@@ -226,8 +214,8 @@ def clearance_out(grant: ClearanceGrant) -> ClearanceOut:
 
 
 def item_json(item: Item) -> dict[str, Any]:
-    """:func:`item_out` as plain data, for answers serialized without building models (the
-    hot paths' batches): ``pydantic_core.to_json`` of it gives the very bytes
+    """The API form of an item as plain data, for answers serialized without building models
+    (the hot paths' batches): ``pydantic_core.to_json`` of it gives the very bytes
     ``item_out(item).model_dump_json()`` does — the same fields in the same order, the same
     serializer (tests/web/test_schemas_json.py checks it on random items)."""
     return {
