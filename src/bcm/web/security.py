@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -33,6 +33,26 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An API token: `Bearer 
 cookie_scheme = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="The session cookie set by login"
 )
+
+
+def set_session_cookie(response: Response, runtime: Runtime, secret: str) -> None:
+    """Hand the browser its session: HTTP-only, same-site strict, secure under TLS, kept no
+    longer than the session's absolute lifetime (API sign-in and console sign-in alike)."""
+    absolute = runtime.authenticator.settings.sessions.absolute
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(absolute.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=runtime.tls,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Remove the session cookie (sign-out)."""
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -17,7 +17,12 @@ from bcm.web.console.access import ConsoleRoute, Reader, form_value, pending_of,
 from bcm.web.console.i18n import COOKIE as LANGUAGE_COOKIE
 from bcm.web.console.i18n import LANGUAGES
 from bcm.web.console.rendering import page, secure
-from bcm.web.security import SESSION_COOKIE, runtime_of
+from bcm.web.security import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    runtime_of,
+    set_session_cookie,
+)
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -104,16 +109,7 @@ async def _attempt(
             return _code_page(request, ref, nxt, error="sign_in.code_failed")
         return _sign_in_page(request, error="sign_in.failed", status=401, login=login, nxt=nxt)
     response = secure(RedirectResponse(nxt, status_code=303))
-    absolute = runtime.authenticator.settings.sessions.absolute
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        max_age=int(absolute.total_seconds()),
-        httponly=True,
-        samesite="strict",
-        secure=runtime.tls,
-        path="/",
-    )
+    set_session_cookie(response, runtime, secret)
     # The interface language follows the person, not the browser (watch floors share them).
     chosen = await run_in_threadpool(runtime.authenticator.language, principal.person_id)
     if chosen in LANGUAGES:
@@ -150,7 +146,7 @@ async def sign_out(request: Request, found: Reader) -> Response:
     secret = request.cookies.get(SESSION_COOKIE, "")
     await run_in_threadpool(runtime.authenticator.logout, principal, secret)
     response = secure(RedirectResponse("/sign-in", status_code=303))
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    clear_session_cookie(response)
     response.delete_cookie(LANGUAGE_COOKIE, path="/", samesite="strict")
     return response
 

@@ -16,7 +16,14 @@ from bcm.auth.tokens import Scope
 from bcm.web.hotpaths import HotRoute
 from bcm.web.runtime import Runtime
 from bcm.web.schemas import ERROR_RESPONSES, CleanStr
-from bcm.web.security import SESSION_COOKIE, Caller, SessionCaller, runtime_of
+from bcm.web.security import (
+    SESSION_COOKIE,
+    Caller,
+    SessionCaller,
+    clear_session_cookie,
+    runtime_of,
+    set_session_cookie,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["authentication"], responses=ERROR_RESPONSES)
 
@@ -67,16 +74,7 @@ async def login(body: LoginRequest, request: Request, response: Response) -> Me:
     except Exception:
         runtime.metrics.login_failures.inc()
         raise
-    absolute = runtime.authenticator.settings.sessions.absolute
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        max_age=int(absolute.total_seconds()),
-        httponly=True,
-        samesite="strict",
-        secure=runtime.tls,
-        path="/",
-    )
+    set_session_cookie(response, runtime, secret)
     return _me(principal)
 
 
@@ -86,7 +84,7 @@ async def logout(request: Request, principal: SessionCaller) -> Response:
     secret = request.cookies.get(SESSION_COOKIE, "")
     await run_in_threadpool(runtime_of(request).authenticator.logout, principal, secret)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    clear_session_cookie(response)
     return response
 
 
