@@ -12,14 +12,11 @@ from pathlib import Path
 
 import httpx
 
-from bcm.auth.passwords import CHEAP
-from bcm.bootstrap import init_database
 from bcm.domain.clock import FakeClock
 from bcm.feed.hub import HubSettings
 from bcm.services import items, people
 from bcm.web.runtime import Runtime
-from bcm.web.serving import close_runtime, open_runtime
-from tests.support.serving import serve_in_thread
+from tests.support.serving import served_org_chart
 
 ORG_CHART = Path(__file__).resolve().parents[1] / "data" / "console" / "org-chart.yaml"
 # Quick flushes and heartbeats: a test waits for the feed, never for a timer.
@@ -74,15 +71,6 @@ class ConsoleServer:
 def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
     """A fresh database from the test org chart, served; every persona gets a password."""
     url = f"sqlite:///{tmp_path / 'bcm.db'}"
-    clock = FakeClock()
-    init_database(url, org_chart=ORG_CHART.read_text(encoding="utf-8"), clock=clock)
-    runtime = open_runtime(url, clock=clock, hash_params=CHEAP, feed=FEED)
-    try:
-        passwords = {}
-        for person in runtime.services.run(people.list_people):
-            passwords[person.login] = f"pw-{person.login}-0123456789"
-            runtime.authenticator.set_password(person.id, passwords[person.login])
-        with serve_in_thread(runtime, websockets=True) as base:
-            yield ConsoleServer(base, runtime, clock, passwords)
-    finally:
-        close_runtime(runtime)
+    chart = ORG_CHART.read_text(encoding="utf-8")
+    with served_org_chart(url, chart, websockets=True, feed=FEED) as s:
+        yield ConsoleServer(s.url, s.runtime, s.clock, s.passwords)

@@ -14,14 +14,8 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection, connect
 
-from bcm.auth.passwords import CHEAP
-from bcm.bootstrap import init_database
-from bcm.domain.clock import FakeClock
 from bcm.feed.hub import HubSettings
-from bcm.services import people
-from bcm.web.serving import close_runtime, open_runtime
-from tests.support.serving import serve_in_thread
-from tests.web.server import ORG_CHART, LiveServer
+from tests.web.server import LiveServer, live_server
 
 FAST = HubSettings(queue_limit=1024, flush_every=0.2, poll_every=1.0, heartbeat=1.0)
 
@@ -32,19 +26,8 @@ def feed_server(
 ) -> Iterator[LiveServer]:
     """The example org chart in a fresh database, served with the feed; every persona has
     a password."""
-    url = url or f"sqlite:///{tmp_path / 'bcm.db'}"
-    clock = FakeClock()
-    init_database(url, org_chart=ORG_CHART, clock=clock)
-    runtime = open_runtime(url, clock=clock, hash_params=CHEAP, feed=settings)
-    try:
-        passwords = {}
-        for person in runtime.services.run(people.list_people):
-            passwords[person.login] = f"pw-{person.login}-0123456789"
-            runtime.authenticator.set_password(person.id, passwords[person.login])
-        with serve_in_thread(runtime, websockets=True) as base:
-            yield LiveServer(base, runtime, clock, passwords)
-    finally:
-        close_runtime(runtime)
+    with live_server(tmp_path, url=url, websockets=True, feed=settings) as live:
+        yield live
 
 
 def session_cookie(server: LiveServer, login: str) -> str:

@@ -10,13 +10,10 @@ from pathlib import Path
 
 import httpx
 
-from bcm.auth.passwords import CHEAP
-from bcm.bootstrap import init_database
 from bcm.domain.clock import FakeClock
 from bcm.services import people
 from bcm.web.runtime import Runtime
-from bcm.web.serving import close_runtime, open_runtime
-from tests.support.serving import serve_in_thread
+from tests.support.serving import served_org_chart
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "web"
 ORG_CHART = (DATA / "org-chart.yaml").read_text(encoding="utf-8")
@@ -62,20 +59,10 @@ class LiveServer:
 
 @contextmanager
 def live_server(
-    tmp_path: Path, *, url: str | None = None, **runtime_options: object
+    tmp_path: Path, *, url: str | None = None, websockets: bool = False, **runtime_options: object
 ) -> Iterator[LiveServer]:
     """A fresh database (SQLite in ``tmp_path`` unless ``url``) from the example org chart,
     served; every persona gets a password."""
     url = url or f"sqlite:///{tmp_path / 'bcm.db'}"
-    clock = FakeClock()
-    init_database(url, org_chart=ORG_CHART, clock=clock)
-    runtime = open_runtime(url, clock=clock, hash_params=CHEAP, **runtime_options)  # type: ignore[arg-type]
-    try:
-        passwords = {}
-        for person in runtime.services.run(people.list_people):
-            passwords[person.login] = f"pw-{person.login}-0123456789"
-            runtime.authenticator.set_password(person.id, passwords[person.login])
-        with serve_in_thread(runtime) as base:
-            yield LiveServer(base, runtime, clock, passwords, url)
-    finally:
-        close_runtime(runtime)
+    with served_org_chart(url, ORG_CHART, websockets=websockets, **runtime_options) as s:
+        yield LiveServer(s.url, s.runtime, s.clock, s.passwords, url)
